@@ -1,0 +1,89 @@
+"""Build the docs site into _docs/ (nbdev's doc_path) without Quarto.
+
+1. nbdev.serve.proc_nbs() processes the notebooks as for nbdev_docs: `#| hide` and export cells removed, `show_doc` output
+   stored as markdown, the title cell turned into Quarto front matter, Quarto cell options added.
+2. A small translation step turns that into what myst-nb reads: front matter -> an H1 title and a subtitle; Quarto cell
+   options (`#| echo: false`, `#| output: false`, `#| include: false`) -> cell tags (remove-input, remove-output, remove-cell);
+   the `#|` lines are dropped from the shown code; the home page gets the table of contents.
+3. Sphinx (myst-nb, sphinx-book-theme, sphinx-mathjax-offline) renders the stored outputs, offline: no re-execution.
+`nbdev_docs` stays usable where Quarto exists; this is the build that CI and these machines run.
+"""
+import json, re, shutil, subprocess, sys, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGE = ROOT / '_proc_sphinx'
+OUT = ROOT / '_docs'
+
+def _front_matter(src: str) -> dict:
+    "The few keys we need from nbdev's YAML front matter (title, description), without a YAML dependency."
+    body = src.strip().strip('-').strip()
+    out, key = {}, None
+    for line in body.splitlines():
+        m = re.match(r"^([A-Za-z_-]+):\s*(.*)$", line)
+        if m: key, val = m.group(1), m.group(2); out[key] = val
+        elif key and line.startswith('  '): out[key] += ' ' + line.strip()
+    return {k: v.strip().strip("'\"").replace("''", "'") for k, v in out.items()}
+
+def _options(lines):
+    opts = {}
+    for l in lines:
+        m = re.match(r"^#\|\s*([\w-]+)\s*:\s*(.*)$", l)
+        if m: opts[m.group(1)] = m.group(2).strip()
+    return opts
+
+def translate(nb: dict, toc=None) -> dict:
+    cells = []
+    for c in nb['cells']:
+        src = ''.join(c['source']) if isinstance(c['source'], list) else c['source']
+        if c['cell_type'] == 'raw' and src.lstrip().startswith('---'):
+            fm = _front_matter(src)
+            md = f"# {fm.get('title', '')}\n"
+            if fm.get('description'): md += f"\n> {fm['description']}\n"
+            cells.append(dict(cell_type='markdown', id='mvae-title', metadata={}, source=md)); continue
+        if c['cell_type'] == 'code':
+            lines = src.splitlines()
+            opts = _options(lines)
+            tags = set(c.get('metadata', {}).get('tags', []))
+            if opts.get('include') == 'false': tags.add('remove-cell')
+            if opts.get('echo') == 'false': tags.add('remove-input')
+            if opts.get('output') == 'false': tags.add('remove-output')
+            c = dict(c, source='\n'.join(l for l in lines if not l.startswith('#|')).strip('\n'))
+            c['metadata'] = dict(c.get('metadata', {}), tags=sorted(tags))
+            for o in c.get('outputs', []):  # show_doc's markdown is framed by '---' rules, which docutils rejects inside an output
+                md = o.get('data', {}).get('text/markdown')
+                if md is not None:
+                    text = ''.join(md) if isinstance(md, list) else md
+                    text = re.sub(r'\)\{target="_blank"[^}]*\}', ')', text)  # Pandoc link attributes, which MyST would print
+                    o['data']['text/markdown'] = '\n'.join(l for l in text.splitlines() if l.strip() != '---')
+        cells.append(c)
+    if toc:
+        cells.append(dict(cell_type='markdown', id='mvae-toc', metadata={},
+                          source="```{toctree}\n:hidden:\n:maxdepth: 1\n\nHome <self>\n" + '\n'.join(toc) + "\n```"))
+    nb = dict(nb, cells=cells)
+    nb.setdefault('metadata', {})['kernelspec'] = {'display_name': 'Python 3', 'language': 'python', 'name': 'python3'}
+    return nb
+
+def build(out: Path = OUT, quiet=True) -> Path:
+    t0 = time.time()
+    sys.path.insert(0, str(ROOT))
+    import os; os.chdir(ROOT)
+    from nbdev.serve import proc_nbs
+    proc = proc_nbs(n_workers=0)
+    if STAGE.exists(): shutil.rmtree(STAGE)
+    STAGE.mkdir()
+    pages = sorted(p.stem for p in Path(proc).glob('*.ipynb') if p.stem != 'index')
+    for p in Path(proc).glob('*.ipynb'):
+        nb = json.loads(p.read_text(encoding='utf-8'))
+        (STAGE / p.name).write_text(json.dumps(translate(nb, pages if p.stem == 'index' else None)), encoding='utf-8')
+    if out.exists(): shutil.rmtree(out)
+    cmd = [sys.executable, '-m', 'sphinx', '-b', 'html', '-c', str(ROOT / 'docs'), str(STAGE), str(out)] + (['-q'] if quiet else [])
+    subprocess.run(cmd, check=True)
+    shutil.rmtree(STAGE)
+    size = sum(f.stat().st_size for f in out.rglob('*') if f.is_file())
+    shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
+    print(f"docs built into {shown}/ in {time.time() - t0:.1f} s ({size / 1e6:.1f} MB); view: python -m http.server -d {shown}")
+    return out
+
+if __name__ == '__main__':
+    build(quiet='-v' not in sys.argv)
