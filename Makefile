@@ -28,10 +28,10 @@ sync: $(STAMP)
 	echo "notebooks and library are in sync"
 
 test-nbs: $(STAMP)
-	$(BIN)/nbdev_test --n_workers 2 --timing
+	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing
 
 test-lib: $(STAMP)
-	$(BIN)/python -m pytest -q tests/
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q tests/
 
 test: sync test-nbs test-lib
 
