@@ -16,14 +16,9 @@ STAGE = ROOT / '_proc_sphinx'
 OUT = ROOT / '_docs'
 
 def _front_matter(src: str) -> dict:
-    "The few keys we need from nbdev's YAML front matter (title, description), without a YAML dependency."
-    body = src.strip().strip('-').strip()
-    out, key = {}, None
-    for line in body.splitlines():
-        m = re.match(r"^([A-Za-z_-]+):\s*(.*)$", line)
-        if m: key, val = m.group(1), m.group(2); out[key] = val
-        elif key and line.startswith('  '): out[key] += ' ' + line.strip()
-    return {k: v.strip().strip("'\"").replace("''", "'") for k, v in out.items()}
+    "nbdev's YAML front matter (title, description, ...) as a dict."
+    import yaml  # PyYAML comes with myst-parser
+    return yaml.safe_load(src.strip().strip('-')) or {}
 
 def _options(lines):
     opts = {}
@@ -77,8 +72,11 @@ def build(out: Path = OUT, quiet=True) -> Path:
         nb = json.loads(p.read_text(encoding='utf-8'))
         (STAGE / p.name).write_text(json.dumps(translate(nb, pages if p.stem == 'index' else None)), encoding='utf-8')
     if out.exists(): shutil.rmtree(out)
-    cmd = [sys.executable, '-m', 'sphinx', '-b', 'html', '-c', str(ROOT / 'docs'), str(STAGE), str(out)] + (['-q'] if quiet else [])
+    html = STAGE / '_build' / 'html'  # myst-nb writes a jupyter_execute/ beside the build folder: keep it inside the stage
+    cmd = [sys.executable, '-m', 'sphinx', '-b', 'html', '-c', str(ROOT / 'docs'), str(STAGE), str(html)] + (['-q'] if quiet else [])
     subprocess.run(cmd, check=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(html), str(out))
     shutil.rmtree(STAGE)
     size = sum(f.stat().st_size for f in out.rglob('*') if f.is_file())
     shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
