@@ -3,7 +3,7 @@
 Markdown cells are copied, code cells become ```python blocks, `#|` directive lines and `#| hide` cells are dropped,
 and the notebook's front matter (title and `>` subtitle) is kept as written. `tests/test_readme.py` checks the result.
 """
-import json, pathlib, sys
+import json, pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math
 import torch
-from torch.distributions import Beta, Normal, Uniform, Independent, kl_divergence
+from torch.distributions import Beta, Normal, Uniform, Independent
 from torch.distributions.dirichlet import _Dirichlet_backward
 
 # %% auto #0

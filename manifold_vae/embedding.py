@@ -5,7 +5,7 @@
 # %% ../nbs/05_embedding.ipynb #25d9f2b6
 from __future__ import annotations
 import math
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 from typing import Callable, Sequence
 import torch
 from torch import nn

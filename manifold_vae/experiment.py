@@ -11,8 +11,7 @@ import torch
 from tqdm.auto import tqdm
 import manifold_vae
 from .data import CircleMap, circle_dataset
-from .layers import StackedMLP
-from .embedding import WAEConfig, WAE, train_wae, embedding_quality, plot_embedding, rotate
+from .embedding import WAEConfig, WAE, train_wae, embedding_quality, plot_embedding
 from .models import ROWS, PAPER_ROWS, ModelConfig, TrainConfig, VAE, train, evaluate, stack_generator
 
 # %% auto #0
@@ -279,7 +278,7 @@ def run_bench(cfg:ExperimentConfig, a) -> str:
     lines += ["", f"Over all rows (equal steps per row): stacked / loop = **{total_loop / total_stack:.2f}×**."]
     if not a.skip_table:
         out = Path(a.table_out) if a.table_out else Path(tempfile.mkdtemp())
-        t0 = time.perf_counter(); res = run_table1(cfg, out, fresh=True)
+        t0 = time.perf_counter(); run_table1(cfg, out, fresh=True)
         wall = time.perf_counter() - t0
         lines += ["", f"Full Table 1 ({len(cfg.rows)} rows × {cfg.seeds} seeds × {cfg.train.steps} steps, WAE pretraining, "
                   f"IWAE K={cfg.k_iwae} on {cfg.n_test} points), from scratch: **{wall:.0f} s** ({wall / 60:.1f} min)."]

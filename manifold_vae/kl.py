@@ -6,8 +6,8 @@
 from __future__ import annotations
 from typing import Callable, NamedTuple
 import torch
-from torch.distributions import Distribution, constraints, kl_divergence, register_kl
-from .geometry import induced_log_prob, log_volume_element, _check_points
+from torch.distributions import Distribution, kl_divergence, register_kl
+from .geometry import induced_log_prob
 
 # %% auto #0
 __all__ = ['Embedded', 'KLEstimate', 'log_ratio_on_manifold', 'kl_on_manifold']

@@ -5,11 +5,11 @@
 # %% ../nbs/06_models.ipynb #2d332df8
 from __future__ import annotations
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 import torch
 from torch import nn
-from torch.distributions import Independent, Normal, kl_divergence
+from torch.distributions import Independent, kl_divergence
 from tqdm.auto import tqdm
 from .geometry import log_volume_element
 from .layers import StackedLinear, StackedMLP, member_generators

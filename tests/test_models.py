@@ -3,10 +3,10 @@ import json, math, subprocess, sys
 from pathlib import Path
 import pytest, torch
 from manifold_vae.data import circle_dataset, CircleMap
-from manifold_vae.distributions import SafeBeta, beta_posterior, draw, uniform_prior, boundary_eps
+from manifold_vae.distributions import SafeBeta, draw, uniform_prior, boundary_eps
 from manifold_vae.embedding import Projection, embedding_quality, rotate
 from manifold_vae.geometry import log_volume_element
-from manifold_vae.models import ROWS, VAE, ModelConfig, TrainConfig, train, evaluate, NonFiniteLoss
+from manifold_vae.models import ROWS, VAE, TrainConfig, train, evaluate, NonFiniteLoss
 from torch.distributions import Independent, kl_divergence
 
 torch.set_num_threads(1)
