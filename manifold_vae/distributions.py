@@ -50,10 +50,11 @@ class SafeBeta(Beta):
         shape = self._extended_shape(sample_shape)
         a, b = self.concentration1, self.concentration0
         conc = torch.stack([a.detach(), b.detach()], -1).expand(*shape, 2)
+        gdev = generator.device if generator is not None else a.device  # sample where the generator lives (e.g. a CPU generator for CUDA tensors)
         with torch.no_grad():
-            x = torch._sample_dirichlet(conc.double().contiguous(), generator=generator)[..., 0]
+            x = torch._sample_dirichlet(conc.double().contiguous().to(gdev), generator=generator)[..., 0]
             eps = boundary_eps(a.dtype)
-            x = x.clamp(eps, 1 - eps).to(a.dtype)
+            x = x.clamp(eps, 1 - eps).to(device=a.device, dtype=a.dtype)
         return _ClampedBetaGrad.apply(a, b, x)
 
     def sample(self, sample_shape=torch.Size(), generator:torch.Generator|None=None):
@@ -83,8 +84,9 @@ def draw(dist:Independent, # Independent(Normal) or Independent(SafeBeta)
     base = dist.base_dist
     if isinstance(base, SafeBeta): return base.rsample(sample_shape, generator)
     if isinstance(base, Normal):
-        eps = torch.randn(dist._extended_shape(sample_shape), generator=generator, dtype=base.loc.dtype, device=base.loc.device)
-        return base.loc + base.scale * eps
+        gdev = generator.device if generator is not None else base.loc.device
+        eps = torch.randn(dist._extended_shape(sample_shape), generator=generator, dtype=base.loc.dtype, device=gdev)
+        return base.loc + base.scale * eps.to(base.loc.device)
     raise NotImplementedError(f"draw: no generator-aware sampler for {type(base).__name__}")
 
 def _member(dist:Independent, s:int) -> Independent:
