@@ -34,14 +34,7 @@ class _ClampedBetaGrad(torch.autograd.Function):
         g2 = torch.stack([grad, torch.zeros_like(grad)], -1).double()
         d = _Dirichlet_backward(xs, conc, g2).to(grad.dtype)
         ga, gb = d[..., 0], d[..., 1]
-        return _sum_to(ga, a.shape), _sum_to(gb, b.shape), None
-
-def _sum_to(t, shape):
-    "Sum a broadcast gradient back to `shape`."
-    while t.dim() > len(shape): t = t.sum(0)
-    for i, n in enumerate(shape):
-        if n == 1 and t.shape[i] != 1: t = t.sum(i, keepdim=True)
-    return t
+        return ga.sum_to_size(a.shape), gb.sum_to_size(b.shape), None  # undo the broadcast of a, b over the samples
 
 # %% ../nbs/04_distributions.ipynb #14bb0749
 class SafeBeta(Beta):

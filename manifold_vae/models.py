@@ -98,10 +98,9 @@ class VAE(nn.Module):
 # %% ../nbs/06_models.ipynb #383fdac6
 @torch.no_grad()
 def _manifold_log_prob_shift(model, u): # −½ log det G of each member's f at u (S, M, 1), float64
-    f = model.f if isinstance(model.f, Projection) else None
     out = []
     for s in range(len(model.seeds)):
-        fs = f if f is not None else model.f.member(s)
+        fs = model.f if isinstance(model.f, Projection) else model.f.member(s)  # the projection is shared; a learned f is per member
         out.append(-log_volume_element(lambda v: fs(v.to(u.dtype)).double(), u[s].double()))
     return torch.stack(out)
 
