@@ -4,6 +4,7 @@
 
 # %% ../nbs/00_geometry.ipynb #617b205c
 from __future__ import annotations
+import math
 from typing import Callable
 import torch
 from torch.func import jacrev, vmap
