@@ -6,6 +6,8 @@
    options (`#| echo: false`, `#| output: false`, `#| include: false`) -> cell tags (remove-input, remove-output, remove-cell);
    the `#|` lines are dropped from the shown code; the home page gets the table of contents.
 3. Sphinx (myst-nb, sphinx-book-theme, sphinx-mathjax-offline) renders the stored outputs, offline: no re-execution.
+   show_doc's markdown outputs are parsed as MyST, like the markdown cells (conf.py: nb_render_markdown_format), so `$...$`
+   in docstrings and docments is typeset; tests/test_docs.py fails on any raw `$` left in a page's prose.
 `nbdev_docs` stays usable where Quarto exists; this is the build that CI and these machines run.
 """
 import json, re, shutil, subprocess, sys, time

@@ -17,6 +17,10 @@ nb_execution_mode = 'off'                      # show the notebooks' stored outp
 nb_merge_streams = True
 myst_enable_extensions = ['dollarmath', 'amsmath']
 myst_dmath_double_inline = True
+# show_doc's docstrings and docments are stored as text/markdown outputs, which myst-nb parses by default with an isolated
+# CommonMark parser (nb_render_markdown_format = 'commonmark'): no dollarmath, so their `$...$` reached the page raw.
+# 'myst' parses them with the settings above, as the markdown cells are.
+nb_render_markdown_format = 'myst'
 nb_ipywidgets_js = {}                          # no widget scripts from a CDN
 exclude_patterns = ['_build', '**.ipynb_checkpoints']
 suppress_warnings = ['mystnb.unknown_mime_type', 'misc.highlighting_failure', 'myst.header']

@@ -6,12 +6,13 @@
 from __future__ import annotations
 import math
 import torch
-from torch.distributions import Beta, Normal, Uniform, Independent
+from torch.distributions import Beta, Distribution, Normal, Uniform, Independent, kl_divergence, register_kl
 from torch.distributions.dirichlet import _Dirichlet_backward
 
 # %% auto #0
-__all__ = ['CONC_MIN', 'CONC_MAX', 'boundary_eps', 'SafeBeta', 'gaussian_prior', 'uniform_prior', 'draw', 'beta_posterior',
-           'gaussian_posterior']
+__all__ = ['CONC_MIN', 'CONC_MAX', 'boundary_eps', 'SafeBeta', 'GNormal', 'Factorised', 'Product', 'gaussian_prior',
+           'uniform_prior', 'draw', 'beta_posterior', 'gaussian_posterior', 'LatentFamily', 'family', 'BetaFamily',
+           'GaussianFamily']
 
 # %% ../nbs/03_distributions.ipynb #9b2a67c0
 def boundary_eps(dtype:torch.dtype) -> float:
@@ -54,53 +55,120 @@ class SafeBeta(Beta):
         with torch.no_grad(): return self.rsample(sample_shape, generator)
 
 # %% ../nbs/03_distributions.ipynb #f9836068
+class GNormal(Normal):
+    "`torch.distributions.Normal` whose `rsample` takes a generator."
+    def rsample(self, sample_shape=torch.Size(), generator:torch.Generator|None=None):
+        gdev = generator.device if generator is not None else self.loc.device
+        eps = torch.randn(self._extended_shape(sample_shape), generator=generator, dtype=self.loc.dtype, device=gdev)
+        return self.loc + self.scale * eps.to(self.loc.device)
+
+class Factorised(Independent):
+    "Independent coordinates of a hidden latent (event shape (d,)): `rsample` takes a generator, `map_params` rebuilds it from mapped parameters."
+    def __init__(self, base:Distribution, # a distribution with batch shape (..., d)
+                ):
+        super().__init__(base, 1, validate_args=False)
+
+    def rsample(self, sample_shape=torch.Size(), generator:torch.Generator|None=None):
+        return self.base_dist.rsample(sample_shape, generator=generator)
+
+    def map_params(self, fn) -> Factorised: # fn: tensor → tensor, applied to every parameter
+        base = self.base_dist
+        return Factorised(type(base)(*(fn(getattr(base, k)) for k in base.arg_constraints), validate_args=False))
+
+# %% ../nbs/03_distributions.ipynb #9465f89b
+class Product(Distribution):
+    "Independent factors concatenated along the last (event) dimension."
+    arg_constraints = {}
+    has_rsample = True
+    def __init__(self, parts:list, # distributions with event shape (d_i,) and one batch shape
+                ):
+        self.parts, self.sizes = list(parts), [p.event_shape[-1] for p in parts]
+        super().__init__(parts[0].batch_shape, torch.Size([sum(self.sizes)]), validate_args=False)
+
+    def rsample(self, sample_shape=torch.Size(), generator:torch.Generator|None=None):
+        return torch.cat([p.rsample(sample_shape, generator=generator) for p in self.parts], -1)
+
+    def log_prob(self, value): return sum(p.log_prob(v) for p, v in zip(self.parts, value.split(self.sizes, -1)))
+
+    @property
+    def mean(self): return torch.cat([p.mean for p in self.parts], -1)
+
+    def map_params(self, fn) -> Product: return Product([p.map_params(fn) for p in self.parts])
+
+@register_kl(Product, Product)
+def _kl_product(q, p):
+    if q.sizes != p.sizes: raise ValueError(f"KL between products with different factors: {q.sizes} vs {p.sizes}")
+    return sum(kl_divergence(a, b) for a, b in zip(q.parts, p.parts))
+
+# %% ../nbs/03_distributions.ipynb #5f29c15d
 def gaussian_prior(shape:tuple, # batch shape + (d,), e.g. (S, 1, d)
-                   dtype=torch.float32, device=None) -> Independent:
+                   dtype=torch.float32, device=None) -> Factorised:
     "The standard normal prior N(0, I) on R^d."
-    return Independent(Normal(torch.zeros(shape, dtype=dtype, device=device), torch.ones(shape, dtype=dtype, device=device), validate_args=False), 1, validate_args=False)
+    return Factorised(GNormal(torch.zeros(shape, dtype=dtype, device=device), torch.ones(shape, dtype=dtype, device=device), validate_args=False))
 
 def uniform_prior(shape:tuple, # batch shape + (d,)
-                  dtype=torch.float32, device=None) -> Independent:
+                  dtype=torch.float32, device=None) -> Factorised:
     "The uniform prior U(0, 1)^d on the hidden space of ER."
-    return Independent(Uniform(torch.zeros(shape, dtype=dtype, device=device), torch.ones(shape, dtype=dtype, device=device), validate_args=False), 1, validate_args=False)
+    return Factorised(Uniform(torch.zeros(shape, dtype=dtype, device=device), torch.ones(shape, dtype=dtype, device=device), validate_args=False))
 
-# %% ../nbs/03_distributions.ipynb #ca0f0a79
-def draw(dist:Independent, # Independent(Normal) or Independent(SafeBeta)
+# %% ../nbs/03_distributions.ipynb #411477e0
+def draw(dist:Distribution, # a `Factorised` or `Product` posterior
          sample_shape=torch.Size(),
          generator:torch.Generator|list|None=None, # one generator, or a list with one per member (first batch dim)
         ) -> torch.Tensor:
-    "Reparameterised sample drawn from `generator`, or from one generator per stacked member (torch's `rsample` takes none)."
-    if isinstance(generator, (list, tuple)):
-        if len(sample_shape) or len(generator) != dist.batch_shape[0]:
-            raise ValueError("with one generator per member, sample_shape must be () and the first batch dimension must match the generators")
-        return torch.stack([draw(_member(dist, s), generator=g) for s, g in enumerate(generator)])
-    base = dist.base_dist
-    if isinstance(base, SafeBeta): return base.rsample(sample_shape, generator)
-    if isinstance(base, Normal):
-        gdev = generator.device if generator is not None else base.loc.device
-        eps = torch.randn(dist._extended_shape(sample_shape), generator=generator, dtype=base.loc.dtype, device=gdev)
-        return base.loc + base.scale * eps.to(base.loc.device)
-    raise NotImplementedError(f"draw: no generator-aware sampler for {type(base).__name__}")
+    "Reparameterised sample drawn from `generator`, or from one generator per stacked member."
+    if not isinstance(generator, (list, tuple)): return dist.rsample(sample_shape, generator=generator)
+    if len(sample_shape) or len(generator) != dist.batch_shape[0]:
+        raise ValueError("with one generator per member, sample_shape must be () and the first batch dimension must match the generators")
+    return torch.stack([dist.map_params(lambda t: t[s]).rsample(generator=g) for s, g in enumerate(generator)])
 
-def _member(dist:Independent, s:int) -> Independent:
-    "Member `s` (index into the first batch dimension) of a stacked Independent(SafeBeta | Normal)."
-    base = dist.base_dist
-    params = (base.concentration1, base.concentration0) if isinstance(base, SafeBeta) else (base.loc, base.scale)
-    return Independent(type(base)(*(p[s] for p in params)), dist.reinterpreted_batch_ndims)
-
-# %% ../nbs/03_distributions.ipynb #9465f89b
+# %% ../nbs/03_distributions.ipynb #2d160012
 CONC_MIN, CONC_MAX = 1e-2, 1e4
 
 def beta_posterior(raw:torch.Tensor, # encoder output (..., 2d): unconstrained parameters
-                  ) -> Independent: # Beta posterior with event shape (d,)
+                  ) -> Factorised: # Beta posterior with event shape (d,)
     "Beta(a, b) with log a, log b squashed into [log 1e-2, log 1e4] by a sigmoid (starts near a = b = 10 when raw ≈ 0)."
     lo, hi = math.log(CONC_MIN), math.log(CONC_MAX)
     conc = (lo + (hi - lo) * torch.sigmoid(raw)).exp()
     a, b = conc.chunk(2, -1)
-    return Independent(SafeBeta(a, b, validate_args=False), 1, validate_args=False)
+    return Factorised(SafeBeta(a, b, validate_args=False))
 
 def gaussian_posterior(raw:torch.Tensor, # encoder output (..., 2d)
-                      ) -> Independent:
+                      ) -> Factorised:
     "N(μ, σ²) with σ = softplus(raw) + 1e-4."
     mu, s = raw.chunk(2, -1)
-    return Independent(Normal(mu, torch.nn.functional.softplus(s) + 1e-4, validate_args=False), 1, validate_args=False)
+    return Factorised(GNormal(mu, torch.nn.functional.softplus(s) + 1e-4, validate_args=False))
+
+# %% ../nbs/03_distributions.ipynb #ce794599
+_FAMILIES = {}
+
+class LatentFamily:
+    "A posterior family on a hidden space, with its prior; the KL between them is closed form (registered with torch)."
+    name:str # the key of `family`
+    bounded:bool # True: support [0,1]^d (can feed a manifold's embedding); False: R^d
+    def n_raw(self, d:int) -> int: return 2 * d # encoder outputs per point
+    def posterior(self, raw:torch.Tensor) -> Factorised: raise NotImplementedError # (..., n_raw) → event shape (d,)
+    def prior(self, shape:tuple, dtype=torch.float32, device=None) -> Factorised: raise NotImplementedError # batch + (d,)
+    def __repr__(self): return f"family({self.name!r})"
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        _FAMILIES[cls.name] = cls
+
+def family(name:str|LatentFamily, # 'beta', 'normal', or a family object
+          ) -> LatentFamily:
+    "The latent family called `name`."
+    if isinstance(name, LatentFamily): return name
+    if name not in _FAMILIES: raise ValueError(f"unknown latent family {name!r}; known: {', '.join(_FAMILIES)}")
+    return _FAMILIES[name]()
+
+class BetaFamily(LatentFamily):
+    "Beta posteriors (boundary-safe) with the uniform prior on [0,1]^d: the hidden latent of ER."
+    name, bounded = 'beta', True
+    def posterior(self, raw): return beta_posterior(raw)
+    def prior(self, shape, dtype=torch.float32, device=None): return uniform_prior(shape, dtype, device)
+
+class GaussianFamily(LatentFamily):
+    "Gaussian posteriors with the standard normal prior on R^d: the Euclidean VAE."
+    name, bounded = 'normal', False
+    def posterior(self, raw): return gaussian_posterior(raw)
+    def prior(self, shape, dtype=torch.float32, device=None): return gaussian_prior(shape, dtype, device)

@@ -34,6 +34,7 @@ class Embedded(Distribution):
 
     def log_prob_hidden(self, u:torch.Tensor): # points of U, shape (..., d)
         "Log of the manifold density at f(u), with respect to the volume of M."
+        if hasattr(self.f, 'check'): self.f.check(u)  # a `manifolds.Manifold` validates its hidden points: shape, range [0,1]^d, finiteness
         return induced_log_prob(self.base.log_prob, self.f, u)
 
     def log_prob(self, value):

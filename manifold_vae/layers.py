@@ -10,13 +10,17 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['member_generators', 'StackedLinear', 'StackedMLP']
+__all__ = ['SALTS', 'member_generators', 'StackedLinear', 'StackedMLP']
 
 # %% ../nbs/04_layers.ipynb #6acb855b
+SALTS = dict(wae_encoder=1, wae_decoder=2, trunk=3, head=4, wae_data=5, group_head=6, decoder=7, train=8, eval=11)
+"Every independent use of a seed, named in one table: which random stream initialises or feeds what."
+
 def member_generators(seeds:Sequence[int], # one seed per stacked member
-                      salt:int=0, # distinguishes independent uses of the same seeds (e.g. encoder vs WAE)
+                      salt:int|str=0, # a key of `SALTS` (or a number): distinguishes independent uses of the same seeds
                      ) -> list:
     "One `torch.Generator` per member, so that member `s` does not depend on which other members are stacked with it."
+    salt = SALTS[salt] if isinstance(salt, str) else salt
     return [torch.Generator().manual_seed(10_007 * salt + int(s)) for s in seeds]
 
 # %% ../nbs/04_layers.ipynb #f6c40482

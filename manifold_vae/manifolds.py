@@ -11,7 +11,7 @@ from torch import nn
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['Glue', 'register', 'names', 'get', 'Manifold', 'rotate2', 'rotation_from_6d', 'haar_rotation', 'Interval', 'Circle',
+__all__ = ['Glue', 'Manifold', 'register', 'names', 'get', 'rotate2', 'rotation_from_6d', 'haar_rotation', 'Interval', 'Circle',
            'Sphere', 'Torus', 'quaternion_to_matrix', 'SO3', 'mesh_volume', 'energy_distance', 'same_law_threshold']
 
 # %% ../nbs/02_manifolds.ipynb #43cf0a7d
@@ -21,25 +21,6 @@ class Glue(NamedTuple):
     axis:int # the axis whose face(s) are glued
     at:float = 0. # which face, for 'collapse'
     along:tuple = () # coordinates that a collapsed face forgets
-
-# %% ../nbs/02_manifolds.ipynb #a4c76dad
-_REGISTRY = {}
-
-def register(cls:type, # a `Manifold` subclass with a class attribute `name`
-            ) -> type:
-    "Class decorator: make `cls` available as `get(cls.name)`."
-    _REGISTRY[cls.name] = cls
-    return cls
-
-def names() -> list:
-    "Names of the registered manifolds."
-    return list(_REGISTRY)
-
-def get(name:str, # one of `names()`
-       ) -> Manifold:
-    "The built-in manifold called `name`."
-    if name not in _REGISTRY: raise ValueError(f"unknown manifold {name!r}; the built-ins are: {', '.join(_REGISTRY)}")
-    return _REGISTRY[name]()
 
 # %% ../nbs/02_manifolds.ipynb #4b9c75a5
 class Manifold:
@@ -61,6 +42,25 @@ class Manifold:
         raise NotImplementedError
     def __call__(self, u): return self.embed(u)
     def __repr__(self): return f"manifolds.get({self.name!r})"
+
+# %% ../nbs/02_manifolds.ipynb #a4c76dad
+_REGISTRY = {}
+
+def register(cls:type, # a `Manifold` subclass with a class attribute `name`
+            ) -> type:
+    "Class decorator: make `cls` available as `get(cls.name)`."
+    _REGISTRY[cls.name] = cls
+    return cls
+
+def names() -> list:
+    "Names of the registered manifolds."
+    return list(_REGISTRY)
+
+def get(name:str, # one of `names()`
+       ) -> Manifold:
+    "The built-in manifold called `name`."
+    if name not in _REGISTRY: raise ValueError(f"unknown manifold {name!r}; the built-ins are: {', '.join(_REGISTRY)}")
+    return _REGISTRY[name]()
 
 # %% ../nbs/02_manifolds.ipynb #65783a84
 @patch

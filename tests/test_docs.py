@@ -1,6 +1,6 @@
 """The docs site, built offline (docs/build.py) and opened in headless Chromium with every request to another host refused.
 Skipped where Debian's chromium is not installed (.ci/run installs it)."""
-import functools, http.server, importlib.util, shutil, threading
+import functools, http.server, importlib.util, re, shutil, threading
 from pathlib import Path
 from urllib.parse import urlparse
 import pytest
@@ -8,14 +8,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+PAGES = sorted(p.stem for p in (ROOT / 'nbs').glob('*.ipynb'))  # every notebook is a page of the site
 
 @pytest.fixture(scope='module')
 def site(tmp_path_factory):
     spec = importlib.util.spec_from_file_location('docs_build', ROOT / 'docs' / 'build.py')
     mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
     out = mod.build(tmp_path_factory.mktemp('site') / '_docs')
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    handler.log_message = lambda *a: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a): pass  # no line per request in the test output
+    handler = functools.partial(Quiet, directory=str(out))
     srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     yield f'http://127.0.0.1:{srv.server_address[1]}'
@@ -30,7 +32,7 @@ def browser():
         yield b
         b.close()
 
-def open_page(browser, url):
+def open_page(browser, url, wait_until='networkidle'):
     "Open `url` with requests to any host but 127.0.0.1 aborted; returns the page and every URL requested."
     ctx = browser.new_context()
     requested = []
@@ -41,7 +43,7 @@ def open_page(browser, url):
         else: r.abort()
     ctx.route('**/*', route)
     page = ctx.new_page()
-    page.goto(url, wait_until='networkidle')
+    page.goto(url, wait_until=wait_until)
     return page, requested
 
 @pytest.mark.parametrize('name', ['index', '00_geometry', '01_kl'])
@@ -55,7 +57,7 @@ def test_maths_typeset_offline(site, browser, name):
     offsite = [u for u in requested if not u.startswith(('data:', 'blob:')) and urlparse(u).hostname != '127.0.0.1']
     assert not offsite, f'{name}: requests to other hosts: {offsite}'
 
-@pytest.mark.parametrize('name', ['02_data', '05_embedding'])
+@pytest.mark.parametrize('name', ['06_data', '05_embedding'])
 def test_figures_load(site, browser, name):
     page, requested = open_page(browser, f'{site}/{name}.html')
     imgs = page.eval_on_selector_all('article img', 'els => els.map(e => [e.complete, e.naturalWidth])')
@@ -66,4 +68,29 @@ def test_home_page_has_sidebar_in_tutorial_order(site, browser):
     page, _ = open_page(browser, f'{site}/index.html')
     links = page.eval_on_selector_all('nav.bd-docs-nav a', 'els => els.map(e => e.getAttribute("href"))')
     pages = [l.split('.html')[0] for l in links if l and not l.startswith('#')]
-    assert pages[:3] == ['00_geometry', '01_kl', '02_data'], pages
+    assert pages[:3] == ['00_geometry', '01_kl', '02_manifolds'], pages
+
+# The article's visible text outside code (pre, code), typeset maths (mjx-container) and scripts, one string per text node.
+PROSE_JS = """art => {
+  const skip = 'pre, code, mjx-container, script, style, .MathJax';
+  const walk = document.createTreeWalker(art, NodeFilter.SHOW_TEXT), out = [];
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const el = n.parentElement;
+    if (el.closest(skip) || !el.checkVisibility()) continue;
+    out.push(n.data);
+  }
+  return out;
+}"""
+
+@pytest.mark.parametrize('name', PAGES)
+def test_no_raw_dollar_maths(site, browser, name):
+    "Inline `$...$` maths, in markdown cells and in show_doc's output (docstrings, docments), is typeset: no `$` is left in the prose."
+    page, _ = open_page(browser, f'{site}/{name}.html', wait_until='load')
+    page.evaluate('() => window.MathJax && MathJax.startup && MathJax.startup.promise')  # typesetting done, where there is maths
+    prose = ' '.join(page.eval_on_selector('article', PROSE_JS))
+    prose = re.sub(r'\s+', ' ', prose)
+    assert len(prose) > 200, f'{name}: no article prose found: {prose!r}'  # the check below must not pass on an empty page
+    # a `$` not followed by a digit is a maths delimiter that was not parsed (a currency amount such as $5 is allowed)
+    left = [prose[max(m.start() - 40, 0):m.end() + 40] for m in re.finditer(r'\$(?!\d)', prose)]
+    assert not left, f'{name}: {len(left)} raw $ left in the prose: {left}'
+    page.context.close()
