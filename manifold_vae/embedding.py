@@ -179,6 +179,8 @@ def train_wae(M:Manifold|str, # the manifold, or its name
              ) -> WAE:
     "Train stacked WAEs on uniform points of M; returns them frozen, in eval mode."
     M, cfg = _resolve(M, cfg)
+    if cfg.batch < 2: raise ValueError(f"cfg.batch must be at least 2 (the unbiased MMD estimator needs two points per member), got {cfg.batch}")
+    if cfg.steps < 1: raise ValueError(f"cfg.steps must be at least 1, got {cfg.steps}")
     wae = WAE(M, seeds, cfg).to(device)
     opt = torch.optim.Adam(wae.parameters(), lr=cfg.lr)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.steps)

@@ -10,12 +10,17 @@ import torch
 from torch.func import jacrev, vmap
 
 # %% auto #0
-__all__ = ['jacobian', 'metric_tensor', 'log_volume_element', 'midpoint_grid', 'induced_log_prob']
+__all__ = ['SUPPORTED_DTYPES', 'jacobian', 'metric_tensor', 'log_volume_element', 'midpoint_grid', 'induced_log_prob']
 
 # %% ../nbs/00_geometry.ipynb #44696925
+SUPPORTED_DTYPES = (torch.float32, torch.float64)
+
 def _check_points(u:torch.Tensor): # points of shape (..., d)
-    "Raise `ValueError` unless `u` is a finite tensor with a trailing latent dimension."
+    "Raise `ValueError` unless `u` is a finite float32/float64 tensor with a trailing latent dimension."
     if not torch.is_tensor(u): raise TypeError(f"u must be a torch.Tensor, got {type(u).__name__}")
+    if u.dtype not in SUPPORTED_DTYPES:
+        raise ValueError(f"u must be float32 or float64, got {u.dtype}: integers have no derivative, and half precision "
+                         "(eps ≈ 1e-3) cannot resolve a volume element")
     if u.dim() == 0: raise ValueError("u must have a trailing latent dimension: shape (..., d)")
     if not torch.isfinite(u).all(): raise ValueError("u contains non-finite values (NaN or inf)")
     return u
@@ -42,26 +47,28 @@ def metric_tensor(f:Callable, # maps a batch (..., d) to (..., n)
     return J.mT @ J
 
 # %% ../nbs/00_geometry.ipynb #32720be2
-def _log_volume_from_metric(G:torch.Tensor, # metric tensors, shape (..., d, d)
-                            u:torch.Tensor|None=None, # the points, only to name one in the error message
-                           ) -> torch.Tensor: # ½ log det G, shape (...)
-    "½ log det G via Cholesky; `ValueError` where G is singular (f is not an immersion there)."
-    eig = torch.linalg.eigvalsh(G.detach())
-    tol = G.shape[-1] * torch.finfo(G.dtype).eps
-    bad = ~torch.isfinite(eig).all(-1) | (eig[..., 0] <= tol * eig[..., -1].abs())
+def _log_volume_from_jacobian(J:torch.Tensor, # Jacobians, shape (..., n, d)
+                              u:torch.Tensor|None=None, # the points, only to name one in the error message
+                             ) -> torch.Tensor: # ½ log det JᵀJ, shape (...)
+    "½ log det JᵀJ = Σ log sᵢ from the singular values of J; `ValueError` where J is non-finite or rank-deficient."
+    where = lambda bad: '' if u is None else f" (e.g. at u = {u[bad][0].tolist()})"
+    nonfinite = ~torch.isfinite(J.detach()).flatten(-2).all(-1)
+    if nonfinite.any():
+        raise ValueError(f"non-finite derivative of f at {int(nonfinite.sum())} point(s){where(nonfinite)}: its Jacobian contains NaN or inf")
+    s = torch.linalg.svdvals(J)
+    tol = max(J.shape[-2:]) * torch.finfo(J.dtype).eps
+    bad = s[..., -1].detach() <= tol * s[..., 0].detach()
     if bad.any():
-        where = '' if u is None else f" (e.g. at u = {u[bad][0].tolist()})"
-        raise ValueError(f"singular metric tensor at {int(bad.sum())} point(s){where}: the Jacobian of f is rank-deficient, "
-                         "so f is not an immersion there and it induces no density on M")
-    L = torch.linalg.cholesky(G)
-    return L.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+        raise ValueError(f"rank-deficient Jacobian at {int(bad.sum())} point(s){where(bad)}: f is not an immersion there "
+                         "and it induces no density on M")
+    return s.log().sum(-1)
 
 # %% ../nbs/00_geometry.ipynb #5d9b1bce
 def log_volume_element(f:Callable, # maps a batch (..., d) to (..., n)
                        u:torch.Tensor, # points, shape (..., d)
                       ) -> torch.Tensor: # ½ log det G(u), shape (...)
     "Log of the volume element $\\sqrt{\\det G(u)}$ of the embedding `f` at `u`."
-    return _log_volume_from_metric(metric_tensor(f, u), u)
+    return _log_volume_from_jacobian(jacobian(f, u), u)
 
 # %% ../nbs/00_geometry.ipynb #4a57fee1
 def midpoint_grid(lo:list, # lower corner of the box
@@ -81,4 +88,8 @@ def induced_log_prob(base_log_prob:Callable, # log-density on U, maps (..., d) t
                      u:torch.Tensor, # points of U, shape (..., d)
                     ) -> torch.Tensor: # log p_M(f(u)), shape (...)
     "Log-density of the push-forward of `base_log_prob` by `f`, at `f(u)`, with respect to the volume of the image."
-    return base_log_prob(_check_points(u)) - log_volume_element(f, u)
+    lp = base_log_prob(_check_points(u))
+    if lp.shape != u.shape[:-1]:
+        raise ValueError(f"base_log_prob must return one log-density per point, shape {tuple(u.shape[:-1])}; got {tuple(lp.shape)} "
+                         "(a distribution without its event dimension? wrap it in Independent(·, 1))")
+    return lp - log_volume_element(f, u)

@@ -4,6 +4,7 @@
 
 # %% ../nbs/01_kl.ipynb #9c7f9124
 from __future__ import annotations
+import math
 from typing import Callable, NamedTuple
 import torch
 from torch.distributions import Distribution, kl_divergence, register_kl
@@ -22,8 +23,12 @@ class Embedded(Distribution):
                  validate_args=None):
         if len(base.event_shape) != 1: raise ValueError(f"base must have event shape (d,), got {tuple(base.event_shape)}; wrap it in Independent")
         self.base, self.f = base, f
-        n = f(base.sample()).shape[-1]
-        super().__init__(base.batch_shape, torch.Size([n]), validate_args=validate_args)
+        d, mean = base.event_shape[0], base.mean.detach()
+        z = f(torch.full((1, d), 0.5, dtype=mean.dtype, device=mean.device))  # the centre of the cube: no random draw, the user's RNG untouched
+        if not torch.is_tensor(z) or z.dim() != 2 or z.shape[0] != 1:
+            raise ValueError(f"f must map points (..., {d}) to points (..., n); on a (1, {d}) batch it returned "
+                             f"{tuple(z.shape) if torch.is_tensor(z) else type(z).__name__}")
+        super().__init__(base.batch_shape, torch.Size([z.shape[-1]]), validate_args=validate_args)
 
     def rsample_hidden(self, sample_shape=torch.Size()):
         "Reparameterised samples as a pair (u, z = f(u))."
@@ -52,7 +57,7 @@ def _kl_embedded_embedded(q, p):
 class KLEstimate(NamedTuple):
     estimate: torch.Tensor # Monte-Carlo KL(q_M ‖ p_M) computed with manifold densities
     stderr: torch.Tensor   # its standard error, std of the per-sample log-ratios / √N
-    hidden: torch.Tensor   # KL(q_U ‖ p_U) computed in the hidden space (closed form where torch has one)
+    hidden: torch.Tensor   # KL(q_U ‖ p_U) in closed form (torch's registry); NaN where torch has none
 
 # %% ../nbs/01_kl.ipynb #6ce69643
 def log_ratio_on_manifold(q:Distribution, # posterior on U, event shape (d,)
@@ -69,11 +74,13 @@ def kl_on_manifold(q:Distribution, # posterior on U, event shape (d,), batch sha
                    f:Callable, # the embedding shared by both
                    n_samples:int=10_000, # Monte-Carlo sample size
                   ) -> KLEstimate:
-    "Monte-Carlo KL(q_M ‖ p_M) with manifold densities, its standard error, and the hidden-space KL it must equal."
+    "Monte-Carlo KL(q_M ‖ p_M) with manifold densities, its standard error, and the closed-form hidden-space KL (NaN if none)."
     if n_samples < 2: raise ValueError(f"n_samples must be at least 2 to estimate a standard error, got {n_samples}")
+    for name, dist in (('q', q), ('p', p)):
+        if dist.batch_shape != torch.Size(): raise ValueError(f"{name} must be a single distribution (batch shape ()), got batch shape {tuple(dist.batch_shape)}")
     with torch.no_grad():
         u = q.sample((n_samples,))
         r = log_ratio_on_manifold(q, p, f, u)
         try: hidden = kl_divergence(Embedded(q, f), Embedded(p, f))
-        except NotImplementedError: hidden = (q.log_prob(u) - p.log_prob(u)).mean(0)
+        except NotImplementedError: hidden = torch.full((), math.nan, dtype=r.dtype)
     return KLEstimate(r.mean(0), r.std(0) / n_samples**0.5, hidden)

@@ -80,6 +80,12 @@ def check(self:Manifold, u:torch.Tensor, # hidden points (..., d)
     if (u < 0).any() or (u > 1).any(): raise ValueError(f"{self.name}: u must lie in [0, 1]^{self.d}; got values in [{u.min().item():.3g}, {u.max().item():.3g}]")
     return u
 
+@patch
+def sheets(self:Manifold, u:torch.Tensor, # hidden points (..., d)
+          ) -> torch.Tensor: # (cover, ..., d): every hidden point with the same image f(u)
+    "All the hidden points that f sends where it sends u (one sheet unless f covers M several times)."
+    return u.unsqueeze(0)
+
 def _no_group(self, *args, **kw):
     raise ValueError(f"the {self.name} has no symmetry group: a group action needs a manifold with one ({', '.join(n for n, c in _REGISTRY.items() if c.group)})")
 
@@ -216,6 +222,8 @@ class SO3(Manifold):
     def random_group_element(self, shape=(), generator=None, dtype=torch.float32): return haar_rotation(shape, generator, dtype)
     def act(self, g, z): return (g @ z.unflatten(-1, (3, 3))).flatten(-2)
     def group_from_raw(self, raw): return rotation_from_6d(raw)
+    def sheets(self, u): # q and −q give one rotation: shifting both angles by ½ negates q
+        return torch.stack([u, torch.cat([u[..., :1], (u[..., 1:] + 0.5) % 1], -1)])
 
 # %% ../nbs/02_manifolds.ipynb #00c7a4cc
 def mesh_volume(f, # the embedding, (..., d) → (..., n)

@@ -18,32 +18,37 @@ from .manifolds import Manifold
 from .layers import SALTS, StackedLinear, StackedMLP, member_generators
 from . import distributions
 from .distributions import LatentFamily, Product, draw
+import manifold_vae.spherical # registers the families that live on a sphere itself: 'vmf', 'power_spherical'
 
 # %% auto #0
-__all__ = ['ROWS', 'PAPER_ROWS', 'Latent', 'ProductLatent', 'Row', 'ModelConfig', 'VAE', 'evaluate', 'TrainConfig',
-           'NonFiniteLoss', 'stack_generator', 'train']
+__all__ = ['ROWS', 'PAPER_ROWS', 'BYTES_PER_ELEMENT', 'Latent', 'ProductLatent', 'Row', 'ModelConfig', 'VAE', 'evaluation_memory',
+           'evaluate', 'TrainConfig', 'NonFiniteLoss', 'stack_generator', 'train']
 
 # %% ../nbs/07_models.ipynb #f59bdffc
 class Latent(nn.Module):
     "One latent factor: a family on the hidden space × (a manifold with its exact or a learned embedding | R^d) × (a group action or not)."
     def __init__(self, family:str|LatentFamily='beta', # the posterior family and its prior
-                 manifold:str|Manifold|None=None, # where u is embedded (None: z = u)
-                 d:int|None=None, # hidden dimension (taken from the manifold when there is one)
+                 manifold:str|Manifold|None=None, # where u is embedded (None: z = u); for a family on M itself (`ambient`), where u lives
+                 d:int|None=None, # hidden dimension (taken from the manifold when there is one; then `self.d` is the width of u)
                  f:nn.Module|None=None, # a learned embedding U → M (stacked, one member per seed); None: the manifold's exact f
                  group:bool=False, # add a group head whose element acts on f(u)
                 ):
         super().__init__()
         fam = distributions.family(family)
         M = manifolds.get(manifold) if isinstance(manifold, str) else manifold
+        ambient = getattr(fam, 'ambient', None) # a family whose samples are points of M itself says how wide they are
         if M is None:
             if d is None: raise ValueError("a latent without a manifold needs its dimension d")
             if f is not None or group: raise ValueError("an embedding or a group action needs a manifold")
+            if ambient is not None: raise ValueError(f"the {fam.name!r} family lives on a manifold: give one")
         else:
-            if not fam.bounded: raise ValueError(f"the {fam.name!r} family lives on R^d; an embedding of the cube [0,1]^{M.d} needs a family on it, such as 'beta'")
+            if not fam.bounded and ambient is None: raise ValueError(f"the {fam.name!r} family lives on R^d; an embedding of the cube [0,1]^{M.d} needs a family on it, such as 'beta'")
             if d is not None and d != M.d: raise ValueError(f"the {M.name} has hidden dimension {M.d}, not {d}")
             if group and M.group is None: raise ValueError(f"the {M.name} has no symmetry group: group=True needs a manifold with one")
-            d = M.d
+            if ambient is not None and f is not None: raise ValueError(f"the {fam.name!r} family samples points of the {M.name} itself: it takes no embedding f")
+            d = M.d if ambient is None else ambient(M)
         self.fam, self.manifold, self.d, self.group, self.f = fam, M, d, group, f
+        self.on_manifold = ambient is not None # z = u: the posterior's samples are points of M
         self.n_raw, self.n_group_raw = fam.n_raw(d), (M.group_raw if group else 0)
         self.n_z = M.n if M is not None else d
 
@@ -55,11 +60,11 @@ class Latent(nn.Module):
              ) -> torch.Tensor: # z (..., n_z), fed to the decoder
         "z = g · f(u): the embedding (learned or exact), then the group element made from the head's output."
         if self.manifold is None: return u
-        z = (self.f if self.f is not None else self.manifold.embed)(u)
+        z = u if self.on_manifold else (self.f if self.f is not None else self.manifold.embed)(u)
         return z if group_raw is None else self.manifold.act(self.manifold.group_from_raw(group_raw), z)
 
     def extra_repr(self):
-        where = 'R^%d' % self.d if self.manifold is None else f"{self.manifold.name} ({'learned' if self.f is not None else 'exact'} f)"
+        where = 'R^%d' % self.d if self.manifold is None else f"{self.manifold.name} ({'itself' if self.on_manifold else 'learned f' if self.f is not None else 'exact f'})"
         return f"{self.fam.name} × {where}" + (f" × {self.manifold.group}" if self.group else '')
 
 # %% ../nbs/07_models.ipynb #850fd0f4
@@ -81,7 +86,7 @@ class ProductLatent(nn.Module):
 # %% ../nbs/07_models.ipynb #c6a08f99
 @dataclass(frozen=True)
 class Row:
-    family:str # a latent family: 'normal' (Euclidean VAE) or 'beta' (ER)
+    family:str # a latent family: 'normal' (Euclidean VAE), 'beta' (ER), or one on the manifold itself ('vmf', 'power_spherical')
     d:int # dimension of the hidden latent u
     manifold:str|None = None # a built-in manifold (`manifolds.get`), or None for R^d
     embedding:str = 'exact' # 'exact': the manifold's own f; 'learned': a WAE decoder
@@ -101,7 +106,9 @@ ROWS = {'VAE R1': Row('normal', 1),
         'ER projection': Row('beta', 1, 'circle'),
         'ER learned f + group': Row('beta', 1, 'circle', 'learned', True),
         'VAE R2': Row('normal', 2),
-        'ER projection + group': Row('beta', 1, 'circle', group=True)}
+        'ER projection + group': Row('beta', 1, 'circle', group=True),
+        'S-VAE (vMF)': Row('vmf', 1, 'circle'),
+        'Power Spherical': Row('power_spherical', 1, 'circle')}
 PAPER_ROWS = list(ROWS)[:5]
 
 # %% ../nbs/07_models.ipynb #01a41156
@@ -122,6 +129,8 @@ class VAE(nn.Module):
                  embedding:StackedMLP|None=None, # the learned f (S members), for a learned-f row
                 ):
         super().__init__()
+        if isinstance(latent, str) and latent not in ROWS: raise ValueError(f"unknown row {latent!r}; the rows are: {', '.join(map(repr, ROWS))}")
+        if len(seeds) == 0: raise ValueError("seeds is empty: give at least one seed (one stacked member per seed)")
         row = ROWS[latent] if isinstance(latent, str) else latent
         self.latent = row.latent(embedding) if isinstance(row, Row) else row
         self.row = row if isinstance(row, Row) else None
@@ -139,9 +148,13 @@ class VAE(nn.Module):
         self.log_sigma = nn.Parameter(torch.full((S, 1, cfg.dim), math.log(cfg.sigma_init)), requires_grad=cfg.learn_sigma)
 
     def _check(self, x):
+        if not isinstance(x, torch.Tensor) or x.dtype.is_complex or not (x.dtype.is_floating_point or x.dtype in (torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8)):
+            raise ValueError(f"x must be a real tensor; got {type(x).__name__} {getattr(x, 'dtype', '')}")
+        x = x.to(self.log_sigma.dtype)  # float64, float16 or integer data are cast to the model's dtype
         if x.dim() == 2: x = x.expand(len(self.seeds), *x.shape)
         if x.dim() != 3 or x.shape[0] != len(self.seeds) or x.shape[-1] != self.cfg.dim:
             raise ValueError(f"x must have shape (N, {self.cfg.dim}) or ({len(self.seeds)}, N, {self.cfg.dim}); got {tuple(x.shape)}")
+        if x.shape[1] == 0: raise ValueError("x is empty: no points")
         if not torch.isfinite(x).all(): raise ValueError("x contains non-finite values (NaN or inf)")
         return x
 
@@ -198,8 +211,9 @@ def log_weights(self:VAE, x:torch.Tensor, # data (S, N, D) or (N, D)
     log_q, log_p = qk.log_prob(u), self.prior(u).log_prob(u)
     if on_manifold:
         if getattr(self.latent, 'manifold', None) is None: raise ValueError("on_manifold needs one latent embedded in a manifold by f")
-        shift = _manifold_log_prob_shift(self, u).to(log_q.dtype)
-        log_q, log_p = log_q + shift, log_p + shift
+        if not self.latent.on_manifold: # a family on M itself already gives densities on M
+            shift = _manifold_log_prob_shift(self, u).to(log_q.dtype)
+            log_q, log_p = log_q + shift, log_p + shift
     kl = kl_divergence(q, self.prior(q.mean))
     return (ll + log_p - log_q).reshape(S, k, N), ll.reshape(S, k, N), kl
 
@@ -224,20 +238,33 @@ def iwae(self:VAE, x:torch.Tensor, # data (S, N, D) or (N, D)
     return torch.logsumexp(lw, 1) - math.log(k)
 
 # %% ../nbs/07_models.ipynb #f940afc5
+BYTES_PER_ELEMENT = 12 # measured peak of one evaluation pass, per element of the (S, k, chunk, D) decoder output (float32)
+
+def evaluation_memory(model:VAE, k:int, chunk:int) -> int:
+    "Bytes one pass of `evaluate` needs: ≈ 12 B × S·k·chunk·D (the decoder's means, residuals and their squares)."
+    return BYTES_PER_ELEMENT * len(model.seeds) * k * chunk * model.cfg.dim
+
 @torch.no_grad()
-def evaluate(model:VAE, x:torch.Tensor, # held-out data (N, D) or (S, N, D)
+def evaluate(model:VAE, x:torch.Tensor, # held-out data (N, D) or (S, N, D); float64 or integer data are cast to the model's dtype
              k:int=1000, # importance samples
-             chunk:int=4, # points per pass: small chunks keep activations in cache (memory ∝ S·k·chunk·D)
+             chunk:int|None=None, # points per pass; None: as many as fit `memory_budget`, at most 4 (small chunks stay in cache)
              generator=None,
-            ) -> dict: # 'elbo' and 'iwae', each (S,) mean nats per point, and per-point tensors
+             memory_budget:int=2**30, # bytes one pass may use (see `evaluation_memory`)
+            ) -> dict: # 'elbo' and 'iwae', each (S,) mean nats per point, per-point tensors, and the 'chunk' used
     "ELBO and IWAE_k from the same k samples per point, in chunks of points."
+    if not (isinstance(k, int) and k >= 1): raise ValueError(f"k must be a positive integer, got {k!r}")
+    if chunk is not None and not (isinstance(chunk, int) and chunk >= 1): raise ValueError(f"chunk must be a positive integer or None, got {chunk!r}")
     x = model._check(x)
+    if chunk is None: chunk = max(1, min(4, memory_budget // evaluation_memory(model, k, 1)))
+    if evaluation_memory(model, k, chunk) > memory_budget:
+        raise ValueError(f"memory_budget: one pass of {chunk} point(s) needs {evaluation_memory(model, k, chunk) / 2**30:.2f} GiB "
+                         f"(S={len(model.seeds)}, k={k}, D={model.cfg.dim}) > memory_budget {memory_budget / 2**30:.2f} GiB; lower k or raise the budget")
     elbo, iwae = [], []
     for i in range(0, x.shape[1], chunk):
         lw, ll, kl = model.log_weights(x[:, i:i + chunk], k, generator)
         elbo.append(ll.mean(1) - kl); iwae.append(torch.logsumexp(lw, 1) - math.log(k))
     elbo, iwae = torch.cat(elbo, 1), torch.cat(iwae, 1)
-    return dict(elbo=elbo.mean(1), iwae=iwae.mean(1), elbo_points=elbo, iwae_points=iwae)
+    return dict(elbo=elbo.mean(1), iwae=iwae.mean(1), elbo_points=elbo, iwae_points=iwae, chunk=chunk)
 
 # %% ../nbs/07_models.ipynb #5dbade56
 @dataclass(frozen=True)
@@ -246,6 +273,11 @@ class TrainConfig:
     batch:int = 64 # points per step and member
     lr:float = 1e-3 # Adam learning rate
     log_every:int = 100 # steps between recorded points of the learning curve
+    def __post_init__(self):
+        for f in ('steps', 'batch', 'log_every'):
+            v = getattr(self, f)
+            if not (isinstance(v, int) and v >= 1): raise ValueError(f"TrainConfig.{f} must be a positive integer, got {v!r}")
+        if not (self.lr > 0 and math.isfinite(self.lr)): raise ValueError(f"TrainConfig.lr must be positive and finite, got {self.lr!r}")
 
 class NonFiniteLoss(FloatingPointError):
     "Training produced a non-finite loss; `.step` and `.members` say where."

@@ -1,30 +1,101 @@
-"""The command line as a user runs it: the quick experiment end to end, its resume, and its cache keys.
+"""The command line as a user meets it (issue 13): the quick experiment end to end through the console script, exact resume,
+results that are never clobbered, strict JSON, corrupt and stale files, and bad input refused before any work.
 (The maths and the models are checked in the notebooks, which `make test` runs; nothing here repeats them.)"""
-import json, math, subprocess, sys
+import json, math, os, shutil, subprocess, sys
 from pathlib import Path
+import pytest
 
-def test_cli_quick_end_to_end_and_resume(tmp_path):
-    out = tmp_path / 'res'
-    exe = Path(sys.executable).parent / 'manifold-vae'  # the console script installed with the package
-    cmd = [str(exe), 'table1', '--quick', '--out', str(out)]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+ROOT = Path(__file__).resolve().parent.parent
+EXE = Path(sys.executable).parent / 'manifold-vae'  # the console script installed with the package
+ENV = dict(os.environ, OMP_NUM_THREADS='1')
+
+def cli(*args, cwd=None, exe=(str(EXE),)):
+    return subprocess.run([*exe, *map(str, args)], capture_output=True, text=True, timeout=300, cwd=cwd, env=ENV)
+
+ROWS4 = ('vae_r1', 'er_learned_f', 'er_projection', 'er_learned_f_group')  # every kind of row: R^1, learned map, exact map, group action
+QUICK = ('table1', '--quick', '--steps', 30, '--rows', *ROWS4)
+
+def strict_load(p):
+    "json.loads that refuses the bare NaN / Infinity tokens strict JSON readers reject."
+    def refuse(tok): raise ValueError(f"{p}: non-standard JSON token {tok}")
+    return json.loads(Path(p).read_text(), parse_constant=refuse)
+
+def numbers(out):
+    "Every number of every run file: what an exact resume must reproduce."
+    keys = ('elbo', 'iwae', 'elbo_sem', 'iwae_sem', 'curve', 'codes', 'codes_u', 'codes_elbo', 'codes_iwae', 'failed', 'embedding_quality')
+    return {p.name: {k: r.get(k) for k in keys} for p in sorted((Path(out) / 'runs').glob('*.json')) for r in [strict_load(p)]}
+
+@pytest.fixture(scope='module')
+def quick_run(tmp_path_factory):
+    "One uninterrupted quick run of every row, through the console script."
+    out = tmp_path_factory.mktemp('quick') / 'A'
+    r = cli(*QUICK, '--out', out)
     assert r.returncode == 0, r.stderr[-2000:]
+    return out, r
+
+def test_cli_quick_end_to_end(quick_run):
+    out, r = quick_run
     assert '| VAE R1 |' in r.stdout and 'beats VAE R1?' in r.stdout
-    res = json.loads((out / 'table1.json').read_text())
-    assert {'version', 'config', 'runs'} <= set(res) and len(res['runs']) == 12
+    res = strict_load(out / 'table1.json')
+    assert {'version', 'config', 'runs'} <= set(res) and len(res['runs']) == 8
     assert all(math.isfinite(run['elbo']) and math.isfinite(run['iwae']) and run['train_seconds'] > 0 for run in res['runs'])
     assert all((out / f).exists() for f in ('table1.md', 'latent_codes.png', 'learning_curves.png', 'learned_embedding.png'))
-    # lose two run files (as after a crash) and a rerun trains exactly those and reproduces the table
-    table = (out / 'table1.md').read_text()
-    for p in sorted((out / 'runs').glob('vae_r2__seed*.json')): p.unlink()
-    r2 = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    assert r2.returncode == 0, r2.stderr[-2000:]
-    res2 = json.loads((out / 'table1.json').read_text())
-    assert res2['trained_this_invocation'] == [['VAE R2', [0, 1]]]
-    assert (out / 'table1.md').read_text() == table
-    # a stale run file (its key no longer matches, as after a code or config change) is retrained, not reused
-    p = out / 'runs' / 'vae_r1__seed0.json'
-    run = json.loads(p.read_text()); run['key'] = 'stale'; p.write_text(json.dumps(run))
-    r3 = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    assert r3.returncode == 0, r3.stderr[-2000:]
-    assert json.loads((out / 'table1.json').read_text())['trained_this_invocation'] == [['VAE R1', [0]]]
+
+def test_item3_every_file_is_strict_json_and_no_tmp_left(quick_run):
+    out, _ = quick_run
+    for p in [out / 'table1.json', out / 'experiment.json', *(out / 'runs').glob('*.json')]: strict_load(p)
+    assert not list(out.rglob('*.tmp'))
+
+def test_item1_resume_after_a_partial_row_is_exact(quick_run, tmp_path):
+    "A kill that leaves only some seeds of a row (and of a learned map), or a stale file: the resumed run equals the uninterrupted one."
+    a, _ = quick_run
+    b = tmp_path / 'B'; shutil.copytree(a, b)
+    (b / 'runs' / 'er_projection__seed0.json').unlink()
+    (b / 'runs' / 'er_learned_f__seed1.json').unlink(); (b / 'wae' / 'circle__seed1.pt').write_bytes(b'\x80 truncated')  # item 5 too
+    p = b / 'runs' / 'vae_r1__seed0.json'; run = json.loads(p.read_text()); run['key'] = 'stale'; p.write_text(json.dumps(run))
+    r = cli(*QUICK, '--out', b)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert strict_load(b / 'table1.json')['trained_this_invocation'] == [['VAE R1', [0]], ['ER learned f', [1]], ['ER projection', [0]]]
+    assert numbers(b) == numbers(a)
+    assert (b / 'table1.md').read_text() == (a / 'table1.md').read_text()
+    assert 'not deterministic' not in r.stderr
+    assert f"warning: {b / 'wae' / 'circle__seed1.pt'}: unreadable" in r.stderr and (b / 'wae' / 'circle__seed1.pt.corrupt').exists()
+
+def test_item5_corrupt_files_are_named_set_aside_and_retrained(quick_run, tmp_path):
+    a, _ = quick_run
+    c = tmp_path / 'C'; shutil.copytree(a, c)
+    damaged = {'vae_r1__seed1.json': (c / 'runs' / 'vae_r1__seed1.json').read_text()[:100], 'vae_r1__seed0.json': '[]',
+               'er_projection__seed1.json': json.dumps({k: v for k, v in json.loads((c / 'runs' / 'er_projection__seed1.json').read_text()).items() if k != 'iwae'}),
+               'er_projection__seed0.json': 'garbage\x00'}
+    for name, text in damaged.items(): (c / 'runs' / name).write_text(text)
+    (c / 'runs' / 'tmpkilled.tmp').write_text('{"row'); (c / 'wae' / 'tmpkilled2.tmp').write_text('')  # item 4: left by a kill -9
+    r = cli(*QUICK, '--out', c)
+    assert r.returncode == 0, r.stderr[-2000:]
+    for name in damaged: assert f"warning: {c / 'runs' / name}:" in r.stderr and (c / 'runs' / (name + '.corrupt')).exists(), name
+    assert numbers(c) == numbers(a) and (c / 'table1.md').read_text() == (a / 'table1.md').read_text()
+    assert not list(c.rglob('*.tmp'))
+
+def test_item2_quick_run_never_writes_over_a_full_run(tmp_path):
+    "The README's smoke run (`make table1 ARGS=--quick` is `manifold-vae table1 --quick` in the repo) keeps results/ untouched."
+    res = tmp_path / 'results'; res.mkdir()
+    shutil.copy(ROOT / 'results' / 'table1.json', res / 'table1.json')  # the committed full run
+    (res / 'table1.md').write_text('the full table\n')
+    before = {p: p.read_bytes() for p in res.rglob('*') if p.is_file()}
+    r = cli('table1', '--quick', '--rows', 'vae_r1', '--steps', '10', cwd=tmp_path)  # no --out: its own folder
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert (res / 'quick' / 'table1.md').exists() and 'results/quick/table1.json' in r.stdout
+    r = cli('table1', '--quick', '--out', 'results', cwd=tmp_path)  # explicitly into the full run's folder: refused before any work
+    assert r.returncode == 2 and 'argument --out: output folder results holds ' in r.stderr and '(fresh)' in r.stderr
+    assert {p: p.read_bytes() for p in res.rglob('*') if p.is_file() and 'quick' not in p.parts} == before
+    assert not (res / 'runs').exists()
+
+def test_item8_bad_argument_through_console_script_is_one_line_before_any_work(tmp_path):
+    r = cli('table1', '--seeds', '0', '--out', tmp_path / 'x')
+    assert r.returncode == 2 and r.stderr.strip() == 'manifold-vae table1: error: argument --seeds: must be at least 1, got 0'
+    assert not (tmp_path / 'x').exists()
+
+def test_item10_python_m_runs_the_command_line(tmp_path):
+    r = cli('table1', '--seeds', '0', exe=(sys.executable, '-m', 'manifold_vae.experiment'))  # it used to exit 0 doing nothing
+    assert r.returncode == 2 and r.stderr.strip() == 'manifold-vae table1: error: argument --seeds: must be at least 1, got 0'
+    r = cli('--help', exe=(sys.executable, '-m', 'manifold_vae'))
+    assert r.returncode == 0 and 'table1' in r.stdout and 'topology' in r.stdout

@@ -1,0 +1,102 @@
+"""Flags and arguments of `manifold-vae` (issue 13, items 6–11, and the `topology` dispatch), in-process through `cli.main`:
+each bad value is refused before any work with one line naming it."""
+import contextlib, io, json, sys, types
+from pathlib import Path
+import pytest, torch
+from manifold_vae import cli, experiment
+from manifold_vae.models import NonFiniteLoss, ROWS
+
+def run(argv):
+    "(exit status, stdout, stderr) of `manifold-vae ARGV`."
+    o, e = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(o), contextlib.redirect_stderr(e):
+        try: code = cli.main([str(a) for a in argv])
+        except SystemExit as x: code = x.code
+    return code, o.getvalue(), e.getvalue()
+
+TINY = ['--quick', '--steps', '10']
+
+@pytest.mark.parametrize('argv, arg', [
+    (['table1', '--seeds', '0'], '--seeds'), (['table1', '--seeds', '-1'], '--seeds'), (['table1', '--steps', '-5'], '--steps'),
+    (['table1', '--steps', '0'], '--steps'), (['table1', '--threads', '0'], '--threads'), (['table1', '--device', 'banana'], '--device'),
+    (['bench', '--bench-steps', '0'], '--bench-steps'), (['table1', '--seeds', 'two'], '--seeds'), (['table1', '--rows', 'VAE R3'], '--rows')]
+    + ([(['table1', '--device', 'cuda'], '--device')] if not torch.cuda.is_available() else []))
+def test_item8_bad_values_refused_with_one_line(argv, arg, tmp_path):
+    code, out, err = run(argv + ['--out', tmp_path / 'o'])
+    assert code == 2 and len(err.strip().splitlines()) == 1 and f'argument {arg}:' in err, err
+    assert not (tmp_path / 'o').exists() and not out
+
+def test_item9_out_checked_before_any_work(tmp_path, monkeypatch):
+    monkeypatch.setattr(experiment, 'run_row', lambda *a, **k: pytest.fail('trained before checking --out'))
+    (tmp_path / 'afile').write_text('')
+    for out in (tmp_path / 'afile', tmp_path / 'afile' / 'sub', Path('/proc/manifold_vae_out')):
+        code, _, err = run(['table1', *TINY, '--out', out])
+        assert code == 2 and len(err.strip().splitlines()) == 1 and 'argument --out:' in err, err
+    code, _, err = run(['bench', '--quick', '--skip-table', '--out', tmp_path / 'b', '--table-out', tmp_path / 'afile'])
+    assert code == 2 and 'argument --table-out:' in err
+
+def test_item7_explicit_seeds_equal_to_the_default_are_honoured():
+    assert cli.config_from_args(cli.parser().parse_args(['table1', '--quick', '--seeds', '5'])).seeds == 5
+    assert cli.config_from_args(cli.parser().parse_args(['table1', '--quick'])).seeds == 2
+
+def test_item8_steps_below_log_every_train_plot_and_rerun(tmp_path):
+    for _ in range(2):
+        code, out, err = run(['table1', *TINY, '--rows', 'vae_r1', '--out', tmp_path])
+        assert code == 0, err
+    assert (tmp_path / 'learning_curves.png').exists()
+    assert json.loads((tmp_path / 'runs' / 'vae_r1__seed0.json').read_text())['curve_steps'] == [10]
+
+def test_item11_rows_chosen_by_name_or_slug(tmp_path):
+    code, out, err = run(['table1', *TINY, '--rows', 'vae_r1', 'ER projection', '--out', tmp_path])
+    assert code == 0, err
+    res = json.loads((tmp_path / 'table1.json').read_text())
+    assert [r['row'] for r in res['runs']] == ['VAE R1', 'VAE R1', 'ER projection', 'ER projection']
+    assert res['config']['rows'] == ['VAE R1', 'ER projection']
+    code, _, err = run(['table1', '--rows', 'er_projektion'])
+    assert code == 2 and all(f"'{r}'" in err for r in ROWS)
+    code, _, err = run(['table1', *TINY, '--rows', 'vae_r1', '--out', tmp_path])  # fewer rows than the folder's table: refused
+    assert code == 2 and 'would leave out its rows' in err
+
+def test_item6_row_whose_members_all_fail_is_reported_and_the_table_goes_on(tmp_path, monkeypatch):
+    real = experiment.train
+    def train(model, *a, **k):
+        if model.row == ROWS['ER projection']: raise NonFiniteLoss(3, list(model.seeds))
+        return real(model, *a, **k)
+    monkeypatch.setattr(experiment, 'train', train)
+    argv = ['table1', *TINY, '--rows', 'vae_r1', 'er_projection', 'vae_r2', '--out', tmp_path]
+    code, out, err = run(argv)
+    assert code == 0, err
+    assert "| ER projection | — | — | — | — | — | 0: **failed** (non-finite loss in row 'ER projection': every seed by step 3) |" in out
+    assert '| VAE R2 | ' in out and '| VAE R1 | ' in out
+    monkeypatch.setattr(experiment, 'train', real)  # the failure is recorded: a rerun does not abort, and does not retry it
+    code, out, err = run(argv)
+    assert code == 0, err
+    assert json.loads((tmp_path / 'table1.json').read_text())['trained_this_invocation'] == []
+
+def test_item4_fresh_removes_tmp_and_earlier_files(tmp_path):
+    code, _, err = run(['table1', *TINY, '--rows', 'vae_r1', '--out', tmp_path])
+    assert code == 0, err
+    (tmp_path / 'runs' / 'tmpdead.tmp').write_text('{'); (tmp_path / 'runs' / 'er_projection__seed0.json.corrupt').write_text('')
+    code, _, err = run(['table1', *TINY, '--rows', 'vae_r1', '--out', tmp_path, '--fresh'])
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / 'runs').iterdir()) == ['vae_r1__seed0.json', 'vae_r1__seed1.json']
+    assert json.loads((tmp_path / 'table1.json').read_text())['trained_this_invocation'] == [['VAE R1', [0, 1]]]
+
+def test_item3_write_failure_leaves_no_tmp(tmp_path):
+    with pytest.raises(TypeError): experiment.write_json_atomic(tmp_path / 'x.json', dict(a=object()))
+    assert list(tmp_path.iterdir()) == []
+    experiment.write_json_atomic(tmp_path / 'x.json', dict(a=float('nan'), b=[float('-inf')]))
+    assert (tmp_path / 'x.json').read_text().split() == ['{', '"a":', 'null,', '"b":', '[', 'null', ']', '}']
+
+def test_bench_quick(tmp_path):
+    code, out, err = run(['bench', '--quick', '--rows', 'vae_r1', '--bench-steps', '5', '--skip-table', '--out', tmp_path])
+    assert code == 0, err
+    assert '| VAE R1 |' in (tmp_path / 'bench.md').read_text()
+
+def test_topology_dispatch(monkeypatch):
+    got = []
+    monkeypatch.setitem(sys.modules, 'manifold_vae.topology', types.SimpleNamespace(main=lambda argv: got.append(argv) or 0))
+    assert cli.main(['topology', '--seeds', '2', 'x']) == 0 and got == [['--seeds', '2', 'x']]
+    monkeypatch.setitem(sys.modules, 'manifold_vae.topology', None)  # as if the module were missing
+    code, _, err = run(['topology'])
+    assert code == 2 and 'no topology experiment' in err
