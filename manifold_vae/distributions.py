@@ -11,9 +11,9 @@ from torch.distributions.utils import broadcast_all
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['SUPPORTED_DTYPES', 'SD_MIN', 'NU_MIN', 'M_MIN', 'unit_from_logit', 'SafeBeta', 'GNormal', 'Factorised', 'Product',
-           'gaussian_prior', 'uniform_prior', 'draw', 'beta_posterior', 'gaussian_posterior', 'LatentFamily', 'family',
-           'BetaFamily', 'GaussianFamily']
+__all__ = ['SUPPORTED_DTYPES', 'SD_MIN', 'NU_MIN', 'M_MIN', 'NU_INIT', 'unit_from_logit', 'SafeBeta', 'GNormal', 'Factorised',
+           'Product', 'gaussian_prior', 'uniform_prior', 'draw', 'beta_posterior', 'gaussian_posterior', 'LatentFamily',
+           'family', 'BetaFamily', 'GaussianFamily']
 
 # %% ../nbs/03_distributions.ipynb #9b2a67c0
 SUPPORTED_DTYPES = (torch.float32, torch.float64)
@@ -143,9 +143,11 @@ def draw(dist:Distribution, # a `Factorised` or `Product` posterior
     return torch.stack([dist.map_params(lambda t: t[s]).rsample(generator=g) for s, g in enumerate(generator)])
 
 # %% ../nbs/03_distributions.ipynb #2d160012
-SD_MIN = 0.5 / math.sqrt(2e4 + 1) # narrowest posterior: sd(u) of Beta(1e4, 1e4), now wherever its mean lies
+SD_MIN = 0.5 / math.sqrt(2e8 + 1) # narrowest posterior: sd(u) of Beta(1e8, 1e8), wherever its mean lies (a guard, ten times below what Table 1 needs)
 NU_MIN = 2e-2 # smallest total concentration a + b (the U-shaped Beta(0.01, 0.01) at m = 1/2)
-M_MIN = (1 - math.sqrt(1 - 4 * SD_MIN**2 * (1 + NU_MIN))) / 2 # closest mean to an end: m(1 − m) = SD_MIN²(1 + NU_MIN)
+M_MIN = 1.27e-5 # closest mean to an end (1 − M_MIN is 213 float32 steps below 1); m(1 − m) ≥ SD_MIN²(1 + NU_MIN) there by a wide margin
+NU_INIT = 20. # a + b at raw = 0 (with m = 1/2: Beta(10, 10), sd(u) = 0.11), the encoder's starting point
+_R_NU = math.log((math.log(NU_INIT) - math.log(NU_MIN)) / (math.log(0.25 / SD_MIN**2 - 1) - math.log(NU_INIT)))  # logit of NU_INIT's place in [NU_MIN, hi] at m = 1/2
 
 def _check_width(raw:torch.Tensor, what:str): # `raw` must end in an even number of parameters
     if raw.dim() == 0 or raw.shape[-1] % 2: raise ValueError(f"raw must have an even last dimension (2 parameters per coordinate) for a {what} posterior; got shape {tuple(raw.shape)}")
@@ -157,7 +159,7 @@ def beta_posterior(raw:torch.Tensor, # encoder output (..., 2d): unconstrained (
     r_m, r_nu = raw.chunk(2, -1)
     m, m1 = (M_MIN + (1 - 2 * M_MIN) * torch.sigmoid(s * r_m) for s in (1, -1))  # m and 1 − m, each accurate near its end
     log_hi, log_lo = torch.log(m * m1 / SD_MIN**2 - 1), math.log(NU_MIN)
-    nu = torch.exp(log_lo + (log_hi - log_lo) * torch.sigmoid(r_nu))
+    nu = torch.exp(log_lo + (log_hi - log_lo) * torch.sigmoid(r_nu + _R_NU))
     return Factorised(SafeBeta(m * nu, m1 * nu, validate_args=False))
 
 def gaussian_posterior(raw:torch.Tensor, # encoder output (..., 2d)

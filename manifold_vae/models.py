@@ -174,7 +174,7 @@ class VAE(nn.Module):
 
 # %% ../nbs/07_models.ipynb #383fdac6
 @torch.no_grad()
-def _manifold_log_prob_shift(model, u): # −½ log det G of each member's f at u (S, M, 1), float64
+def _manifold_log_prob_shift(model, u): # −½ log det G of each member's f at u (S, M, d) → (S, M), float64
     lat, out = model.latent, []
     for s in range(len(model.seeds)):
         fs = lat.f.member(s) if lat.f is not None else lat.manifold.embed  # a learned f is per member; the exact one is shared

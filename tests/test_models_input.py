@@ -49,3 +49,9 @@ def test_train_config_refuses(field, value):
 def test_train_short_run_has_a_curve(model):
     curve, failed = train(VAE('VAE R1', [0]), CircleMap(), TrainConfig(steps=3, log_every=5), progress=False)
     assert curve.shape == (0, 1) and failed == {}
+
+
+@pytest.mark.parametrize('noise', [float('nan'), float('inf'), -0.1])
+def test_circle_dataset_refuses_bad_noise(noise):
+    from manifold_vae.data import circle_dataset
+    with pytest.raises(ValueError, match='noise'): circle_dataset(8, noise=noise)
