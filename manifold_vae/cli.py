@@ -4,8 +4,10 @@
 
 # %% ../nbs/11_cli.ipynb #fc0d2b3a
 from __future__ import annotations
-import argparse, dataclasses, importlib, sys, warnings
+import argparse, dataclasses, importlib, os, sys, warnings
 from pathlib import Path
+# A redirected log gets a progress line every 30 s, not one per tqdm update (tqdm reads TQDM_MININTERVAL when it is imported, below).
+if not sys.stderr.isatty(): os.environ.setdefault('TQDM_MININTERVAL', '30')
 import torch
 from .models import ROWS
 from .experiment import ExperimentConfig, quick_config, is_full, check_out, OutFolderError, run_table1, run_bench, _slug

@@ -17,7 +17,7 @@ from .experiment import write_json_atomic, code_hash
 __all__ = ['CANDIDATES', 'DEFAULT_CANDIDATES', 'FAMILY_SETS', 'topology', 'candidates', 'TopologyConfig', 'quick_topology_config',
            'split', 'Points', 'data_key', 'candidate_key', 'standardiser', 'fit_candidate', 'paired_difference',
            'select', 'fit_or_load', 'run_topology', 'report', 'markdown', 'plot_codes', 'run_suite', 'suite_markdown',
-           'parser', 'main', 'compare_families']
+           'parser', 'command', 'main', 'compare_families']
 
 # %% ../nbs/10_topology.ipynb #c139ee88
 CANDIDATES = {'R1': Row('normal', 1), 'R2': Row('normal', 2), 'R3': Row('normal', 3),
@@ -237,7 +237,7 @@ def markdown(res:dict) -> str:
     return '\n'.join(lines)
 
 def plot_codes(records:list, x_test:np.ndarray, path:Path):
-    "Each candidate's posterior-mean codes of held-out points (first seed), coloured by the first principal component of the data."
+    "Each candidate's posterior-mean codes of held-out points (first seed; the first two coordinates of z — for the torus its first circle — or z against the data's first principal component when z is 1-D), coloured by that component."
     import matplotlib; matplotlib.use('Agg') if 'ipykernel' not in sys.modules else None
     import matplotlib.pyplot as plt
     xc = x_test - x_test.mean(0)
@@ -321,8 +321,8 @@ def _writable(out:Path, p):
         probe = out / '.write-test'; probe.write_text(''); probe.unlink()
     except OSError as e: p.error(f"--out {out}: not a writable folder ({e.strerror or e})")
 
-def main(argv:list|None=None):
-    "`manifold-vae topology`: fit every candidate, select, report."
+def command(argv:list|None=None) -> dict:
+    "`manifold-vae topology`'s work: fit every candidate, select, report; returns topology.json's content (or suite.json's)."
     p = parser(); a = p.parse_args(argv)
     cfg = quick_topology_config() if a.quick else TopologyConfig()
     try: cfg = dataclasses.replace(cfg, candidates=tuple(candidates(a.candidates)), threads=a.threads, device=str(torch.device(a.device)),
@@ -341,6 +341,11 @@ def main(argv:list|None=None):
     print(markdown(res))
     print(f"\nwrote {out}/topology.json, {out}/topology.md, {out}/topology_codes.png", file=sys.stderr)
     return res
+
+def main(argv:list|None=None) -> int:
+    "`manifold-vae topology` (the exit status: 0; a bad argument exits with 2 before any work)."
+    command(argv)
+    return 0
 
 # %% ../nbs/10_topology.ipynb #b2afc9aa
 FAMILY_SETS = {'circle': ('circle', 'circle-vmf', 'circle-ps'), 'sphere': ('sphere', 'sphere-vmf', 'sphere-ps')}

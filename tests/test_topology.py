@@ -64,3 +64,14 @@ def test_two_families_of_one_topology_select_it(tmp_path):
     assert r.returncode == 0, r.stderr
     res = json.loads((tmp_path / 'topology.json').read_text())
     assert res['selected'] == 'circle' and {c['name'] for c in res['candidates']} == {'circle', 'circle-vmf'}
+
+def test_console_script_exits_zero(tmp_path):
+    "Through `manifold-vae topology`, as the README runs it: a finished run exits 0 (it used to print the result dict and exit 1)."
+    exe = Path(sys.executable).parent / 'manifold-vae'
+    env = {k: v for k, v in os.environ.items() if k != 'TQDM_MININTERVAL'} | dict(OMP_NUM_THREADS='1')
+    r = subprocess.run([str(exe), 'topology', 'suite:circle-0.05', '--out', str(tmp_path), '--quick', '--n', '120', '--steps', '600',
+                        '--candidates', 'R1,circle'], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert '| candidate |' in r.stdout and "{'selected'" not in r.stderr
+    # stderr is not a terminal here: a progress update every 30 s at most, not one every 0.1 s (600 steps take a few seconds per candidate)
+    assert r.stderr.count('\r') <= 8, r.stderr.count('\r')
