@@ -31,7 +31,7 @@ test-nbs: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing
 
 test-lib: $(STAMP)
-	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q tests/
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q -n 2 tests/  # two workers: the machine has two cores
 
 test: sync test-nbs test-lib
 

@@ -32,16 +32,23 @@ def test_bad_data_refused_before_training(points, tmp_path, make, message):
     assert r.returncode == 2 and message in r.stderr, r.stderr
     assert not (tmp_path / 'out' / 'runs').exists()  # nothing was trained
 
-def test_unknown_candidate_and_bad_flags(points, tmp_path):
+def command_exit(argv, capsys):
+    "Run `manifold-vae topology`'s parser and checks in-process (as the console script does); its exit status and stderr."
+    from manifold_vae.topology import command
+    with pytest.raises(SystemExit) as e: command([str(a) for a in argv])
+    return e.value.code, capsys.readouterr().err
+
+def test_unknown_candidate_and_bad_flags(points, tmp_path, capsys):
     d, _ = points
-    r = run(d / 'x.npy', '--out', tmp_path, '--candidates', 'circle,klein')
-    assert r.returncode == 2 and 'valid names: R1 R2 R3 interval circle sphere torus so3' in r.stderr
+    code, err = command_exit([d / 'x.npy', '--out', tmp_path, '--candidates', 'circle,klein'], capsys)
+    assert code == 2 and 'valid names: R1 R2 R3 interval circle sphere torus so3' in err
     for flag in (['--seeds', '0'], ['--steps', '-5'], ['--threads', '0']):
-        r = run(d / 'x.npy', '--out', tmp_path, *flag)
-        assert r.returncode == 2 and flag[0] in r.stderr and 'positive' in r.stderr
+        code, err = command_exit([d / 'x.npy', '--out', tmp_path, *flag], capsys)
+        assert code == 2 and flag[0] in err and 'positive' in err
     (tmp_path / 'afile').write_text('')
-    r = run(d / 'x.npy', '--out', tmp_path / 'afile', *QUICK)
-    assert r.returncode == 2 and 'not a writable folder' in r.stderr
+    code, err = command_exit([d / 'x.npy', '--out', tmp_path / 'afile', *QUICK], capsys)
+    assert code == 2 and 'not a writable folder' in err
+    assert not (tmp_path / 'runs').exists()  # nothing was trained
 
 def test_user_npy_and_exact_resume(points, tmp_path):
     d, _ = points
@@ -69,9 +76,9 @@ def test_console_script_exits_zero(tmp_path):
     "Through `manifold-vae topology`, as the README runs it: a finished run exits 0 (it used to print the result dict and exit 1)."
     exe = Path(sys.executable).parent / 'manifold-vae'
     env = {k: v for k, v in os.environ.items() if k != 'TQDM_MININTERVAL'} | dict(OMP_NUM_THREADS='1')
-    r = subprocess.run([str(exe), 'topology', 'suite:circle-0.05', '--out', str(tmp_path), '--quick', '--n', '120', '--steps', '600',
+    r = subprocess.run([str(exe), 'topology', 'suite:circle-0.05', '--out', str(tmp_path), '--quick', '--n', '120', '--steps', '300',
                         '--candidates', 'R1,circle'], capture_output=True, text=True, env=env)
     assert r.returncode == 0, r.stderr[-2000:]
     assert '| candidate |' in r.stdout and "{'selected'" not in r.stderr
-    # stderr is not a terminal here: a progress update every 30 s at most, not one every 0.1 s (600 steps take a few seconds per candidate)
+    # stderr is not a terminal here: a progress update every 30 s at most, not one every 0.1 s (300 steps take a second or two per candidate)
     assert r.stderr.count('\r') <= 8, r.stderr.count('\r')
