@@ -11,9 +11,11 @@ if not sys.stderr.isatty(): os.environ.setdefault('TQDM_MININTERVAL', '30')
 import torch
 from .models import ROWS
 from .experiment import ExperimentConfig, quick_config, is_full, check_out, OutFolderError, run_table1, run_bench, _slug
+from .sweep import EXECUTORS, make_executor
 
 # %% auto #0
-__all__ = ['positive_int', 'device', 'row_names', 'parser', 'config_from_args', 'default_out', 'main']
+__all__ = ['positive_int', 'device', 'row_names', 'add_executor_args', 'executor_from_args', 'parser', 'config_from_args',
+           'default_out', 'main', 'topology_parser', 'topology_command', 'topology_main']
 
 # %% ../nbs/11_cli.ipynb #d05d347b
 def positive_int(s:str) -> int:
@@ -46,6 +48,24 @@ def row_names(s:str) -> list:
 class _Parser(argparse.ArgumentParser):
     def error(self, message): self.exit(2, f"{self.prog}: error: {message}\n")
 
+def add_executor_args(p:argparse.ArgumentParser):
+    "--executor and the options of the submitit executor (chapter `sweep`)."
+    p.add_argument('--executor', choices=EXECUTORS, default='local', help='where the runs train: local (default: this process, every missing run '
+                   'in one fused stack) or submitit (a SLURM job array, one job per row or candidate; needs the optional extra manifold_vae[slurm])')
+    p.add_argument('--slurm-partition', default=None, help='SLURM partition for --executor submitit')
+    p.add_argument('--slurm-timeout', type=positive_int, default=60, help='minutes per job for --executor submitit (default 60)')
+    p.add_argument('--submitit-cluster', choices=('auto', 'slurm', 'local'), default='auto',
+                   help="submitit's backend: auto (SLURM if sbatch is found, else local processes), slurm, or local")
+
+def executor_from_args(a:argparse.Namespace, # parsed arguments with the executor options
+                       out:str|Path, # the results folder (submitit's files go to out/submitit)
+                       threads:int=1, # CPUs per job
+                      ):
+    "The executor the command line asks for (ModuleNotFoundError when submitit is asked for but not installed)."
+    if a.executor == 'local': return make_executor('local')
+    return make_executor('submitit', out, partition=a.slurm_partition, timeout_min=a.slurm_timeout, cpus_per_task=threads,
+                         cluster=None if a.submitit_cluster == 'auto' else a.submitit_cluster)
+
 def parser() -> argparse.ArgumentParser:
     "The `manifold-vae` argument parser."
     p = _Parser(prog='manifold-vae', description='Embedding-reparameterization VAEs: the toy experiment of Golikov & Kretov (2018).')
@@ -64,10 +84,12 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument('--out', default=None, help='output folder (default: results/ for the full experiment, results/quick/ with --quick, '
                                                'results/partial/ for any other budget or subset of rows)')
     t.add_argument('--fresh', action='store_true', help='start over: delete earlier result files in the output folder')
+    add_executor_args(t)
     b.add_argument('--bench-steps', type=positive_int, default=300, help='steps timed per row and mode (default 300)')
     b.add_argument('--out', default=None, help='where bench.md goes (default as for table1)')
     b.add_argument('--table-out', default=None, help='folder for the timed full-table run (default: a temporary folder)')
     b.add_argument('--skip-table', action='store_true', help='only the throughput comparison')
+    b.add_argument('--skip-topology', action='store_true', help='leave out the timing of one topology data set')
     return p
 
 # %% ../nbs/11_cli.ipynb #3bf89c49
@@ -87,12 +109,12 @@ def default_out(cfg:ExperimentConfig, # the experiment
 
 # %% ../nbs/11_cli.ipynb #c3b4eb68
 def _topology(argv:list) -> int:
-    try: mod = importlib.import_module('manifold_vae.topology')
+    try: importlib.import_module('manifold_vae.topology')
     except ModuleNotFoundError as e:
         if e.name != 'manifold_vae.topology': raise
         sys.stderr.write("manifold-vae topology: error: this installation has no topology experiment (module manifold_vae.topology is missing)\n")
         return 2
-    return mod.main(argv)
+    return topology_main(argv)
 
 def main(argv:list|None=None, # arguments (default: sys.argv[1:])
         ) -> int|None: # the exit status
@@ -108,11 +130,63 @@ def main(argv:list|None=None, # arguments (default: sys.argv[1:])
     if a.cmd == 'bench' and a.table_out:
         try: check_out(a.table_out, cfg, fresh=True)
         except OutFolderError as e: fail('--table-out', e)
+    if a.cmd == 'table1':
+        try: ex = executor_from_args(a, out, cfg.threads)
+        except (ModuleNotFoundError, ValueError) as e: fail('--executor', e)
     with warnings.catch_warnings():
         warnings.showwarning = lambda msg, *_, **__: print(f"warning: {msg}", file=sys.stderr)
         if a.cmd == 'table1':
-            res = run_table1(cfg, out, fresh=a.fresh)
+            res = run_table1(cfg, out, fresh=a.fresh, executor=ex)
             print(res['markdown'])
             print(f"\nwrote {out}/table1.json, {out}/table1.md and figures: {', '.join(Path(f).name for f in res['figures'])}")
-        else: print(run_bench(cfg, a.bench_steps, out, a.table_out, a.skip_table))
+        else: print(run_bench(cfg, a.bench_steps, out, a.table_out, a.skip_table, a.skip_topology))
+    return 0
+
+# %% ../nbs/11_cli.ipynb #67278c6b
+def topology_parser() -> argparse.ArgumentParser:
+    "The `manifold-vae topology` argument parser."
+    from manifold_vae.topology import CANDIDATES, DEFAULT_CANDIDATES
+    p = _Parser(prog='manifold-vae topology', description='Which latent topology fits the data best, by held-out likelihood.')
+    p.add_argument('data', nargs='?', help='a .npy array (N, D), a text/CSV file of numbers (a row per point), or suite:NAME')
+    p.add_argument('--out', required=True, help='output folder (topology.json, topology.md, topology_codes.png, runs/)')
+    p.add_argument('--candidates', default=None, help=f"comma-separated subset of: {','.join(CANDIDATES)} (default: the eight topologies {','.join(DEFAULT_CANDIDATES)})")
+    p.add_argument('--seeds', type=positive_int, default=None, help='seeds per candidate (default 3)')
+    p.add_argument('--steps', type=positive_int, default=None, help='training steps per candidate (default 3000)')
+    p.add_argument('--n', type=positive_int, default=2000, help='points drawn from a built-in data set (default 2000)')
+    p.add_argument('--quick', action='store_true', help='a tiny budget that exercises the code (verdicts mean nothing)')
+    p.add_argument('--suite', action='store_true', help='run every built-in data set and print the confusion matrix')
+    p.add_argument('--threads', type=positive_int, default=1, help='torch threads (default 1)')
+    p.add_argument('--device', type=device, default='cpu', help='torch device (default cpu)')
+    add_executor_args(p)
+    return p
+
+def topology_command(argv:list|None=None) -> dict:
+    "`manifold-vae topology`'s work: fit every candidate, select, report; returns topology.json's content (or suite.json's)."
+    from manifold_vae import topology as T
+    from manifold_vae.data import load_points
+    p = topology_parser(); a = p.parse_args(argv)
+    cfg = T.quick_topology_config() if a.quick else T.TopologyConfig()
+    try: cfg = dataclasses.replace(cfg, candidates=tuple(T.candidates(a.candidates)), threads=a.threads, device=a.device,
+                                   **{k: v for k, v in (('seeds', a.seeds), ('steps', a.steps)) if v is not None})
+    except ValueError as e: p.error(str(e))
+    if a.suite == (a.data is not None): p.error("give DATA, or --suite (not both)")
+    out = Path(a.out)
+    try: check_out(out, ExperimentConfig(), fresh=True)  # writable (an experiment's identity is not checked here)
+    except OutFolderError as e: p.error(f"argument --out: {e}")
+    try: ex = executor_from_args(a, out, cfg.threads)
+    except (ModuleNotFoundError, ValueError) as e: p.error(f"argument --executor: {e}")
+    if a.suite:
+        res = T.run_suite(out, cfg, n=a.n, executor=ex)
+        print((out / 'suite.md').read_text())
+        return res
+    try: x, ds, u = load_points(a.data, n=a.n)
+    except ValueError as e: p.error(str(e))
+    res = T.run_topology(x, out, cfg, ds, u, executor=ex)
+    print(T.markdown(res))
+    print(f"\nwrote {out}/topology.json, {out}/topology.md, {out}/topology_codes.png", file=sys.stderr)
+    return res
+
+def topology_main(argv:list|None=None) -> int:
+    "`manifold-vae topology` (the exit status: 0; a bad argument exits with 2 before any work)."
+    topology_command(argv)
     return 0

@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from torch.func import jacrev, vmap
 from . import manifolds
+from .streams import MemberStreams, rand, randn
 
 # %% auto #0
 __all__ = ['SUITE', 'ManifoldMap', 'CircleMap', 'circle_dataset', 'ManifoldToy', 'grid_log_prob', 'importance_log_prob',
@@ -46,13 +47,13 @@ class CircleMap(ManifoldMap):
         return self.net(torch.stack([theta.cos(), theta.sin()], -1).to(self.W1.dtype))
 
     def sample(self, shape:tuple, # batch shape, e.g. (seeds, batch)
-               generator:torch.Generator|None=None,
+               generator:torch.Generator|MemberStreams|None=None, # a generator, or one stream per member (shape (S, ...))
                noise:float=0.0, # std of Gaussian noise added in R^dim (0 in the paper)
               ) -> tuple: # (x of shape (*shape, dim), theta of shape shape)
         "Fresh points: θ ~ U(0, 2π), then the map (and optional noise)."
-        theta = torch.rand(shape, generator=generator, dtype=self.W1.dtype) * 2 * math.pi
+        theta = rand(shape, generator, self.W1.dtype) * 2 * math.pi
         x = self(theta)
-        if noise: x = x + noise * torch.randn(x.shape, generator=generator, dtype=x.dtype)
+        if noise: x = x + noise * randn(x.shape, generator, x.dtype)
         return x, theta
 
 # %% ../nbs/06_data.ipynb #f2ecf5a8
@@ -96,12 +97,12 @@ class ManifoldToy:
         return self.map.net(self.M.embed(u))
 
     def sample(self, shape:tuple, # batch shape
-               generator:torch.Generator|None=None,
+               generator:torch.Generator|MemberStreams|None=None, # a generator, or one stream per member (shape (S, ...))
               ) -> tuple: # (x (*shape, dim) float32, u (*shape, d) float64: the true hidden latent)
         "Fresh points, computed in float64."
-        u = torch.rand((*shape, self.M.d), generator=generator, dtype=torch.float64)
+        u = rand((*shape, self.M.d), generator, torch.float64)
         x = self.mean(u)
-        if self.noise: x = x + self.noise * torch.randn(x.shape, generator=generator, dtype=x.dtype)
+        if self.noise: x = x + self.noise * randn(x.shape, generator, x.dtype)
         return x.float(), u
 
 # %% ../nbs/06_data.ipynb #9f82e374
@@ -205,7 +206,7 @@ class _Noisy:
     def sample(self, shape:tuple, generator=None) -> tuple: # (x (*shape, D) float32, the true latent, float64)
         u = self.latent(shape, generator)
         x = self.mean(u)
-        return (x + self.noise * torch.randn(x.shape, generator=generator, dtype=x.dtype)).float(), u
+        return (x + self.noise * randn(x.shape, generator, x.dtype)).float(), u
 
 @dataclass(frozen=True)
 class ImageRotations(_Noisy):
@@ -215,7 +216,7 @@ class ImageRotations(_Noisy):
     centre:tuple = (190., 260.) # (row, column) of the disc's centre in the photo
     noise:float = 0.01 # pixel noise
     truth = 'circle'
-    def latent(self, shape, generator=None): return torch.rand((*shape, 1), generator=generator, dtype=torch.float64)
+    def latent(self, shape, generator=None): return rand((*shape, 1), generator, torch.float64)
 
     def mean(self, u:torch.Tensor) -> torch.Tensor: # turns (..., 1) → the disc's pixels (..., D)
         img = _blur(_photo(), self.radius / self.size)
@@ -236,7 +237,7 @@ class ImageShifts(_Noisy):
     corner:tuple = (120, 190) # (row, column) of the crop in the photo
     noise:float = 0.01
     truth = 'torus'
-    def latent(self, shape, generator=None): return torch.rand((*shape, 2), generator=generator, dtype=torch.float64)
+    def latent(self, shape, generator=None): return rand((*shape, 2), generator, torch.float64)
 
     def mean(self, u:torch.Tensor) -> torch.Tensor: # shifts (..., 2) in crop widths → the crop's pixels (..., size²)
         r, c, n = *self.corner, self.size

@@ -9,6 +9,7 @@ import torch
 from torch.distributions import Beta, Distribution, Normal, Uniform, Independent, kl_divergence, register_kl
 from torch.distributions.utils import broadcast_all
 import torch.nn.functional as F
+from .streams import MemberStreams, rand, randn, standard_gamma
 
 # %% auto #0
 __all__ = ['SUPPORTED_DTYPES', 'SD_MIN', 'NU_MIN', 'M_MIN', 'NU_INIT', 'unit_from_logit', 'SafeBeta', 'GNormal', 'Factorised',
@@ -42,13 +43,13 @@ class SafeBeta(Beta):
     def expand(self, batch_shape, _instance=None):
         return type(self)(self.concentration1.expand(batch_shape), self.concentration0.expand(batch_shape), validate_args=False)
 
-    def rsample(self, sample_shape=torch.Size(), generator:torch.Generator|None=None):
+    def rsample(self, sample_shape=torch.Size(), generator:torch.Generator|MemberStreams|None=None):
         shape = self._extended_shape(sample_shape)
         a, b = self.concentration1, self.concentration0
-        gdev = generator.device if generator is not None else a.device  # sample where the generator lives (e.g. a CPU generator for CUDA tensors)
+        gdev = generator.device if isinstance(generator, torch.Generator) else a.device  # sample where the generator lives (e.g. a CPU generator for CUDA tensors)
         conc = torch.stack([a, b], -1).to(device=gdev, dtype=torch.float64).expand(*shape, 2).contiguous()
-        log_v = torch.log1p(-torch.rand(conc.shape, generator=generator, dtype=torch.float64, device=gdev))
-        log_g = torch._standard_gamma(conc + 1, generator=generator).log() + log_v / conc  # log Gamma(c) = log Gamma(c+1) + log(V)/c
+        log_v = torch.log1p(-rand(conc.shape, generator, torch.float64, gdev))
+        log_g = standard_gamma(conc + 1, generator).log() + log_v / conc  # log Gamma(c) = log Gamma(c+1) + log(V)/c
         t = (log_g[..., 0] - log_g[..., 1]).to(a.device)
         u = unit_from_logit(t, a.dtype)
         self._cache = (u, t)
@@ -73,10 +74,8 @@ class SafeBeta(Beta):
 # %% ../nbs/03_distributions.ipynb #f9836068
 class GNormal(Normal):
     "`torch.distributions.Normal` whose `rsample` takes a generator."
-    def rsample(self, sample_shape=torch.Size(), generator:torch.Generator|None=None):
-        gdev = generator.device if generator is not None else self.loc.device
-        eps = torch.randn(self._extended_shape(sample_shape), generator=generator, dtype=self.loc.dtype, device=gdev)
-        return self.loc + self.scale * eps.to(self.loc.device)
+    def rsample(self, sample_shape=torch.Size(), generator:torch.Generator|MemberStreams|None=None):
+        return self.loc + self.scale * randn(self._extended_shape(sample_shape), generator, self.loc.dtype, self.loc.device)
 
 class Factorised(Independent):
     "Independent coordinates of a hidden latent (event shape (d,)): `rsample` takes a generator, `map_params` rebuilds it from mapped parameters."
@@ -134,13 +133,13 @@ def uniform_prior(shape:tuple, # batch shape + (d,)
 # %% ../nbs/03_distributions.ipynb #411477e0
 def draw(dist:Distribution, # a `Factorised` or `Product` posterior
          sample_shape=torch.Size(),
-         generator:torch.Generator|list|None=None, # one generator, or a list with one per member (first batch dim)
+         generator:torch.Generator|MemberStreams|None=None, # one generator, or one stream per stacked member (first batch dim)
         ) -> torch.Tensor:
-    "Reparameterised sample drawn from `generator`, or from one generator per stacked member."
-    if not isinstance(generator, (list, tuple)): return dist.rsample(sample_shape, generator=generator)
-    if len(sample_shape) or len(generator) != dist.batch_shape[0]:
-        raise ValueError("with one generator per member, sample_shape must be () and the first batch dimension must match the generators")
-    return torch.stack([dist.map_params(lambda t: t[s]).rsample(generator=g) for s, g in enumerate(generator)])
+    "Reparameterised sample drawn from `generator`, or from one random stream per stacked member (chapter `streams`)."
+    if isinstance(generator, MemberStreams) and (len(sample_shape) or not dist.batch_shape or len(generator) != dist.batch_shape[0]):
+        raise ValueError(f"with one stream per member, sample_shape must be () and the first batch dimension must be the {len(generator)} members; "
+                         f"got sample_shape {tuple(sample_shape)}, batch shape {tuple(dist.batch_shape)}")
+    return dist.rsample(sample_shape, generator=generator)
 
 # %% ../nbs/03_distributions.ipynb #2d160012
 SD_MIN = 0.5 / math.sqrt(2e8 + 1) # narrowest posterior: sd(u) of Beta(1e8, 1e8), wherever its mean lies (a guard, ten times below what Table 1 needs)

@@ -10,15 +10,17 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 import manifold_vae
-from .data import CircleMap, circle_dataset
+from .data import CircleMap, circle_dataset, load_points
 from .embedding import WAEConfig, WAE, train_wae, check_embedding, target_results, plot_embedding
 from . import manifolds
-from .models import ROWS, PAPER_ROWS, ModelConfig, TrainConfig, VAE, NonFiniteLoss, train, evaluate, stack_generator
+from .models import ROWS, PAPER_ROWS, ModelConfig, TrainConfig, VAE, NonFiniteLoss, train, evaluate, Fused, _train_loop, pad_points, ALIGN
+from .layers import member_streams
+from .sweep import LocalExecutor
 
 # %% auto #0
 __all__ = ['T_TABLE', 'ExperimentConfig', 'quick_config', 'code_hash', 'wae_key', 'run_key', 'config_identity', 'is_full',
            'OutFolderError', 'check_out', 'strict_json', 'write_json_atomic', 'clean_stale', 'CorruptFileWarning',
-           'set_aside', 'read_run', 'load_runs', 'EmbeddingRefused', 'learned_embeddings', 'latent_codes', 'run_row',
+           'set_aside', 'read_run', 'load_runs', 'EmbeddingRefused', 'learned_embeddings', 'latent_codes', 'fit_runs',
            't_pvalue', 'matches_t_table', 'holm', 'paired_verdict', 'summarize', 'markdown_table', 'embedding_note',
            'plot_results', 'run_table1', 'bench_throughput', 'run_bench']
 
@@ -181,7 +183,7 @@ def read_run(p:Path, # a run file
     try: r = json.loads(Path(p).read_text())
     except (OSError, UnicodeDecodeError, ValueError) as e: return None, f"unreadable ({type(e).__name__}: {e})"
     if not isinstance(r, dict): return None, f"not a run record (a JSON {type(r).__name__})"
-    miss = [k for k in ('row', 'seed', 'key', 'stacked_seeds') if k not in r]
+    miss = [k for k in ('row', 'seed', 'key') if k not in r]
     if 'failed' not in r: miss += [k for k in ('elbo', 'iwae') if not isinstance(r.get(k), (int, float)) or not math.isfinite(r[k])]
     if miss: return None, f"missing or invalid field(s) {', '.join(miss)}"
     if not isinstance(r['row'], str) or Path(p).name != f"{_slug(r['row'])}__seed{r['seed']}.json":
@@ -191,12 +193,12 @@ def read_run(p:Path, # a run file
 def load_runs(out:Path, # the output folder
               cfg:ExperimentConfig, # the experiment
              ) -> dict:
-    "Finished runs in `out/runs` whose key matches their row's current key and whose stack is this experiment's seed set, keyed by (row, seed); unusable files are set aside."
+    "Finished runs in `out/runs` whose key matches their row's current key, for this experiment's seeds, keyed by (row, seed); unusable files are set aside."
     runs, keys, seeds = {}, {row: run_key(cfg, row) for row in cfg.rows}, list(range(cfg.seeds))
     for p in sorted((Path(out) / 'runs').glob('*.json')):
         r, why = read_run(p)
         if r is None: set_aside(p, why); continue
-        if r['row'] in keys and r['key'] == keys[r['row']] and r['stacked_seeds'] == seeds and r['seed'] in seeds: runs[(r['row'], r['seed'])] = r
+        if r['row'] in keys and r['key'] == keys[r['row']] and r['seed'] in seeds: runs[(r['row'], r['seed'])] = r
     return runs
 
 # %% ../nbs/08_experiment.ipynb #039b4247
@@ -227,10 +229,11 @@ def learned_embeddings(manifold:str, # the manifold the WAEs learn (a built-in n
         sv, why = _read_wae(p, dec.state_dict())
         if sv is None: set_aside(p, why)
         elif sv['key'] == key: saved[s] = sv
-    if len(saved) < len(seeds):
-        wae = train_wae(M, seeds, cfg.wae, progress=progress)
-        for i, s in enumerate(seeds):
-            if s in saved: continue
+    missing = [s for s in seeds if s not in saved]
+    if missing:
+        stack = missing if len(missing) > 1 else missing * 2  # a lone seed trains beside its twin: the kernels of a stack (see `models.train`)
+        wae = train_wae(M, stack, cfg.wae, progress=progress)
+        for i, s in enumerate(missing):
             saved[s] = dict(key=key, manifold=manifold, seed=s, state={k: v[i].clone() for k, v in wae.decoder.state_dict().items()}, quality=wae.quality(i))
             _write_atomic(wdir / f'{manifold}__seed{s}.pt', lambda tmp: torch.save(saved[s], tmp))
     dec.load_state_dict({k: torch.stack([saved[s]['state'][k] for s in seeds]) for k in dec.state_dict()})
@@ -245,54 +248,65 @@ def latent_codes(model:VAE, # a trained stack
                  x:torch.Tensor, # points (N, D) or (S, N, D)
                 ) -> tuple: # (u means (S, N, d), codes (S, N, n_z))
     "Posterior means of the hidden latent u and the codes z = g·f(u) that the decoder sees."
-    q, rot = model.encode(model._check(x))
-    return q.mean, model.latent.embed(q.mean, rot)
+    x = model._check(x); n = x.shape[1]
+    q, rot = model.encode(pad_points(x, ALIGN))  # padded: the same bits whatever the stack's size (`models.pad_points`)
+    return q.mean[:, :n], model.latent.embed(q.mean, rot)[:, :n]
 
-def run_row(row:str, # a key of ROWS
-            seeds:list, # the experiment's seeds, trained as one stack
-            cfg:ExperimentConfig, # the experiment
-            data:CircleMap, # the training distribution
-            x_test:torch.Tensor, # held-out points (N, D)
-            theta_test:torch.Tensor, # their true angles (N,), for the figures
-            out:Path, # output folder
-            progress:bool=True, # show tqdm bars
-            write:list|None=None, # the seeds whose run files to write (default: all)
-           ) -> list: # one run record per seed
-    "Train and evaluate the stacked seeds of one row; write the run files of the seeds in `write`."
-    r, key, write = ROWS[row], run_key(cfg, row), list(seeds) if write is None else write
-    base = lambda s: dict(row=row, seed=s, key=key, stacked_seeds=list(seeds))
-    def save(runs):
-        for run in runs:
-            if run['seed'] in write: write_json_atomic(Path(out) / 'runs' / f"{_slug(row)}__seed{run['seed']}.json", run)
-        return runs
-    try: emb, quality = learned_embeddings(r.manifold, seeds, cfg, out, progress) if r.learned else (None, {})
-    except EmbeddingRefused as e: return [dict(base(s), failed=dict(step=None, message=str(e))) for s in seeds]
-    model = VAE(row, seeds, cfg.model, embedding=emb).to(cfg.device)
-    t0 = time.perf_counter()
-    try: curve, failed = train(model, data, cfg.train, progress=progress, desc=row)
-    except NonFiniteLoss as e:
-        return save([dict(base(s), failed=dict(step=e.step, message=f"non-finite loss in row {row!r}: every seed by step {e.step}")) for s in seeds])
-    train_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ev = evaluate(model, x_test.to(cfg.device), k=cfg.k_iwae, generator=stack_generator(seeds, salt='eval'))
-    eval_s = time.perf_counter() - t0
-    u_mean, codes = (t.cpu() for t in latent_codes(model, x_test[:300].to(cfg.device)))
+def _records(row, seeds, model, curve, failed, ev, codes, x_test, theta_test, cfg, extra):
     runs = []
     for i, s in enumerate(seeds):
-        run = dict(base(s), train_seconds=train_s / len(seeds), stack_train_seconds=train_s, eval_seconds=eval_s / len(seeds),
-                   curve_steps=[(j + 1) * cfg.train.log_every for j in range(len(curve))], curve=curve[:, i].tolist(),
+        run = dict(row=row, seed=s, **extra, curve_steps=[(j + 1) * cfg.train.log_every for j in range(len(curve))], curve=curve[:, i].tolist(),
                    log_sigma=[round(v, 5) for v in model.log_sigma[i].flatten().tolist()])  # the likelihood's learned scale, per data dimension
         finite = bool(torch.isfinite(ev['elbo'][i]) and torch.isfinite(ev['iwae'][i]))
         if s in failed: run.update(failed=dict(step=failed[s], message=f"non-finite loss in row {row!r}, seed {s}, at step {failed[s]}"))
         elif not finite: run.update(failed=dict(step=cfg.train.steps, message=f"non-finite held-out ELBO or IWAE in row {row!r}, seed {s}"))
-        else: run.update(elbo=ev['elbo'][i].item(), iwae=ev['iwae'][i].item(),
-                         elbo_sem=(ev['elbo_points'][i].std() / len(x_test)**0.5).item(),
-                         iwae_sem=(ev['iwae_points'][i].std() / len(x_test)**0.5).item(),
-                         codes=codes[i].tolist(), codes_theta=theta_test[:300].tolist(), codes_u=u_mean[i].tolist(),
-                         codes_elbo=ev['elbo_points'][i, :300].tolist(), codes_iwae=ev['iwae_points'][i, :300].tolist())
-        if s in quality: run['embedding_quality'] = quality[s]
+        else:
+            u_mean, z = codes
+            run.update(elbo=ev['elbo'][i].item(), iwae=ev['iwae'][i].item(),
+                       elbo_sem=(ev['elbo_points'][i].std() / len(x_test)**0.5).item(), iwae_sem=(ev['iwae_points'][i].std() / len(x_test)**0.5).item(),
+                       codes=z[i].tolist(), codes_theta=theta_test[:300].tolist(), codes_u=u_mean[i].tolist(),
+                       codes_elbo=ev['elbo_points'][i, :300].tolist(), codes_iwae=ev['iwae_points'][i, :300].tolist())
         runs.append(run)
-    return save(runs)
+    return runs
+
+def fit_runs(cfg:ExperimentConfig, # the experiment
+             todo:dict, # {row: [seeds]}: the runs to train
+             out:str|Path, # output folder: run files go to out/runs, learned maps to out/wae
+             progress:bool=True, # show tqdm bars
+            ) -> list: # one record per run (also written to out/runs, except refused learned maps)
+    "Train the runs of `todo` as one fused stack, evaluate them and write their run files."
+    torch.set_num_threads(cfg.threads)
+    out = Path(out)
+    data = CircleMap(cfg.model.dim, map_seed=cfg.map_seed)
+    x_test, theta_test = circle_dataset(cfg.n_test, cfg.model.dim, seed=cfg.test_seed, map_seed=cfg.map_seed)
+    members = sum(len(v) for v in todo.values())
+    records, parts = [], []
+    for row, seeds in todo.items():
+        r, key = ROWS[row], run_key(cfg, row)
+        try: emb, quality = learned_embeddings(r.manifold, seeds, cfg, out, progress) if r.learned else (None, {})
+        except EmbeddingRefused as e:
+            records += [dict(row=row, seed=s, key=key, failed=dict(step=None, message=str(e))) for s in seeds]; continue
+        parts.append((row, list(seeds), key, quality, VAE(row, seeds, cfg.model, embedding=emb).to(cfg.device)))
+    if not parts: return records
+    t0 = time.perf_counter()
+    fits = train([m for *_, m in parts], data, cfg.train, progress=progress, desc=f"{len(parts)} row(s), {members} run(s)")
+    train_s = time.perf_counter() - t0
+    for (row, seeds, key, quality, model), (curve, failed) in zip(parts, fits):
+        extra = dict(key=key, trained_with=members, train_seconds=train_s / members, stack_train_seconds=train_s)
+        if len(failed) == len(seeds):
+            runs = [dict(row=row, seed=s, **extra, failed=dict(step=failed[s], message=f"non-finite loss in row {row!r}: every seed by step {max(failed.values())}"))
+                    for s in seeds]
+        else:
+            t0 = time.perf_counter()
+            ev = evaluate(model, x_test.to(cfg.device), k=cfg.k_iwae, generator=member_streams(seeds, 'eval'))
+            extra['eval_seconds'] = (time.perf_counter() - t0) / len(seeds)
+            codes = tuple(t.cpu() for t in latent_codes(model, x_test[:300].to(cfg.device)))
+            runs = _records(row, seeds, model, curve, failed, ev, codes, x_test, theta_test, cfg, extra)
+        for run in runs:
+            if run['seed'] in quality: run['embedding_quality'] = quality[run['seed']]
+            write_json_atomic(out / 'runs' / f"{_slug(row)}__seed{run['seed']}.json", run)
+        records += runs
+    return records
 
 # %% ../nbs/08_experiment.ipynb #50dd211f
 def t_pvalue(t:float, # a t statistic
@@ -473,6 +487,7 @@ def run_table1(cfg:ExperimentConfig=ExperimentConfig(), # the experiment
                out:str|Path='results', # output folder
                fresh:bool=False, # start over: delete earlier result files first
                progress:bool=True, # show tqdm bars
+               executor=None, # where the missing runs train (chapter `sweep`); None: `LocalExecutor()`, all in this process
               ) -> dict: # the table1.json content, plus 'markdown'
     "Run (or resume) every row × seed, then write table1.json, table1.md and the figures; returns the results."
     out = check_out(out, cfg, fresh)
@@ -481,24 +496,21 @@ def run_table1(cfg:ExperimentConfig=ExperimentConfig(), # the experiment
     write_json_atomic(out / 'experiment.json', dict(config=config_identity(cfg), full=is_full(cfg)))
     t_start = time.perf_counter()
     seeds = list(range(cfg.seeds))
-    data = CircleMap(cfg.model.dim, map_seed=cfg.map_seed)
-    x_test, theta_test = circle_dataset(cfg.n_test, cfg.model.dim, seed=cfg.test_seed, map_seed=cfg.map_seed)
     done = load_runs(out, cfg)
-    todo = [(row, [s for s in seeds if (row, s) not in done]) for row in cfg.rows]
-    todo = [(row, ss) for row, ss in todo if ss]
-    for row, missing in tqdm(todo, desc='rows', disable=not progress):
-        for run in run_row(row, seeds, cfg, data, x_test, theta_test, out, progress, write=missing):
-            old = done.get((row, run['seed']))
-            if old is None: done[(row, run['seed'])] = run
-            elif (old.get('elbo'), old.get('iwae')) != (run.get('elbo'), run.get('iwae')):
-                warnings.warn(f"row {row!r}, seed {run['seed']}: retrained in the same stack, it gives ELBO {run.get('elbo')} and IWAE "
-                              f"{run.get('iwae')}, its file {old.get('elbo')} and {old.get('iwae')}: training is not deterministic here")
+    todo = {row: [s for s in seeds if (row, s) not in done] for row in cfg.rows}
+    todo = {row: ss for row, ss in todo.items() if ss}
+    ex = executor or LocalExecutor()
+    returned = [r for recs in ex.map(fit_runs, [(cfg, t, out, progress) for t in ex.split(todo)]) for r in recs]
+    done = load_runs(out, cfg)  # the results folder: what every task wrote
+    for r in returned: done.setdefault((r['row'], r['seed']), r)  # refused learned maps are reported, not written
+    lost = [(row, s) for row in cfg.rows for s in seeds if (row, s) not in done]
+    if lost: raise RuntimeError(f"runs {lost} were handed to {ex!r} but left no run file in {out}/runs")
     runs = [done[(row, s)] for row in cfg.rows for s in seeds]
     summary = summarize(runs, cfg)
     md = markdown_table(summary, cfg) + embedding_note(runs)
     res = dict(version=manifold_vae.__version__, config=asdict(cfg), code=code_hash(), keys={row: run_key(cfg, row) for row in cfg.rows},
                torch=torch.__version__, platform=platform.platform(),
-               wall_seconds_this_invocation=time.perf_counter() - t_start, trained_this_invocation=[[r, s] for r, s in todo],
+               wall_seconds_this_invocation=time.perf_counter() - t_start, trained_this_invocation=[[r, s] for r, s in todo.items()],
                summary=summary, runs=[{k: v for k, v in r.items() if not k.startswith('codes')} for r in runs])
     write_json_atomic(out / 'table1.json', res)
     _write_atomic(out / 'table1.md', lambda tmp: Path(tmp).write_text(md + '\n'))
@@ -507,50 +519,72 @@ def run_table1(cfg:ExperimentConfig=ExperimentConfig(), # the experiment
     return res
 
 # %% ../nbs/08_experiment.ipynb #d6171b45
-def _time_training(model, data, steps) -> float:
-    train(model, data, TrainConfig(steps=20, log_every=10), progress=False)  # warm-up
-    t0 = time.perf_counter(); train(model, data, TrainConfig(steps=steps, log_every=steps), progress=False)
+def _time_training(models:list, data, steps:int) -> float: # seconds for `steps` steps of the models trained as one (no twin for lone seeds)
+    run = lambda n: _train_loop(models, fused, fused.elbo, data, TrainConfig(steps=n, log_every=n), False, '')
+    fused = Fused(models); run(20)  # warm-up
+    fused = Fused(models); t0 = time.perf_counter(); run(steps)
     return time.perf_counter() - t0
 
 def bench_throughput(cfg:ExperimentConfig, # rows, seeds, model and threads to time
-                     steps:int=300, # timed steps per row and mode
-                    ) -> list: # per row: loop and stacked member-steps/s, speedup
-    "Member-steps per second of each row: stacked seeds vs a loop over single-seed models."
+                     steps:int=300, # timed steps per mode
+                    ) -> dict: # per row: loop and stacked member-steps/s; over all rows: loop, stacked rows, fused
+    "Member-steps per second: a loop over single-seed models, each row's seeds stacked, and all rows × seeds fused."
     torch.set_num_threads(cfg.threads)
     seeds, data = list(range(cfg.seeds)), CircleMap(cfg.model.dim, map_seed=cfg.map_seed)
+    def model(row, ss):
+        M = manifolds.get(ROWS[row].manifold) if ROWS[row].learned else None
+        return VAE(row, ss, cfg.model, WAE(M, ss, cfg.wae).decoder if M else None)
     rows = []
     for row in tqdm(cfg.rows, desc='bench'):
-        M = manifolds.get(ROWS[row].manifold) if ROWS[row].learned else None
-        loop_s = sum(_time_training(VAE(row, [s], cfg.model, WAE(M, [s], cfg.wae).decoder if M else None), data, steps) for s in seeds)
-        stack_s = _time_training(VAE(row, seeds, cfg.model, WAE(M, seeds, cfg.wae).decoder if M else None), data, steps)
+        loop_s = sum(_time_training([model(row, [s])], data, steps) for s in seeds)
+        stack_s = _time_training([model(row, seeds)], data, steps)
         rows.append(dict(row=row, loop_member_steps_per_s=steps * len(seeds) / loop_s, stacked_steps_per_s=steps / stack_s,
-                         stacked_member_steps_per_s=steps * len(seeds) / stack_s, speedup=loop_s / stack_s))
-    return rows
+                         stacked_member_steps_per_s=steps * len(seeds) / stack_s, speedup=loop_s / stack_s, loop_s=loop_s, stack_s=stack_s))
+    fused_s = _time_training([model(row, seeds) for row in cfg.rows], data, steps)
+    loop_s, stack_s = sum(r['loop_s'] for r in rows), sum(r['stack_s'] for r in rows)
+    return dict(rows=rows, steps=steps, loop_s=loop_s, stacked_rows_s=stack_s, fused_s=fused_s)
 
 def run_bench(cfg:ExperimentConfig, # the experiment to time
-              bench_steps:int=300, # timed steps per row and mode
+              bench_steps:int=300, # timed steps per mode
               out:str|Path='results', # where bench.md goes
               table_out:str|Path|None=None, # folder for the timed full-table run (default: a temporary folder)
               skip_table:bool=False, # only the throughput comparison
+              skip_topology:bool=False, # leave out the topology timing
              ) -> str: # the Markdown written to out/bench.md
-    "The benchmark behind `manifold-vae bench`: throughput table, then (unless `skip_table`) the timed full Table 1."
+    "The benchmark behind `manifold-vae bench`: throughput table, then (unless skipped) the timed full Table 1 and one topology data set."
     thr = bench_throughput(cfg, bench_steps)
+    n = cfg.seeds
     lines = ["# Benchmark", "", f"`manifold-vae bench` on {platform.processor() or platform.machine()}, torch {torch.__version__}, "
-             f"{cfg.threads} thread(s), {cfg.seeds} seeds, {bench_steps} timed steps per row and mode (batch {cfg.train.batch}).", "",
+             f"{cfg.threads} thread(s), {n} seeds, {bench_steps} timed steps per mode (batch {cfg.train.batch}).", "",
              "| row | loop over seeds (member-steps/s) | stacked (steps/s) | stacked (member-steps/s) | stacked / loop |",
              "| --- | --- | --- | --- | --- |"]
-    lines += [f"| {r['row']} | {r['loop_member_steps_per_s']:.0f} | {r['stacked_steps_per_s']:.0f} | {r['stacked_member_steps_per_s']:.0f} | {r['speedup']:.2f}× |" for r in thr]
-    total_loop = sum(1 / r['loop_member_steps_per_s'] for r in thr); total_stack = sum(1 / r['stacked_member_steps_per_s'] for r in thr)
-    lines += ["", f"Over all rows (equal steps per row): stacked / loop = **{total_loop / total_stack:.2f}×**."]
-    sps = {r['row']: r['stacked_steps_per_s'] for r in thr}
+    lines += [f"| {r['row']} | {r['loop_member_steps_per_s']:.0f} | {r['stacked_steps_per_s']:.0f} | {r['stacked_member_steps_per_s']:.0f} | {r['speedup']:.2f}× |" for r in thr['rows']]
+    per10k = lambda sec: sec / bench_steps * cfg.train.steps
+    lines += ["", f"Every row and seed ({len(cfg.rows)} rows × {n} seeds), {bench_steps} steps: loop over single-seed models {thr['loop_s']:.1f} s, "
+              f"each row stacked, rows one after another {thr['stacked_rows_s']:.1f} s, all fused into one stack {thr['fused_s']:.1f} s.",
+              f"Stacked rows / loop = **{thr['loop_s'] / thr['stacked_rows_s']:.2f}×**; fused / loop = **{thr['loop_s'] / thr['fused_s']:.2f}×**; "
+              f"fused / stacked rows = **{thr['stacked_rows_s'] / thr['fused_s']:.2f}×**. At {cfg.train.steps} steps the table's training takes "
+              f"≈ {per10k(thr['loop_s']):.0f} s / {per10k(thr['stacked_rows_s']):.0f} s / {per10k(thr['fused_s']):.0f} s in the three modes."]
+    sps = {r['row']: r['stacked_steps_per_s'] for r in thr['rows']}
     if 'ER projection' in sps and {'S-VAE (vMF)', 'Power Spherical'} & set(sps):
         lines += ["", "Training step of ER beside the field's spherical families (same networks, stacked seeds): "
                   + ", ".join(f"ER / {k}: **{sps['ER projection'] / sps[k]:.2f}×**" for k in ('S-VAE (vMF)', 'Power Spherical') if k in sps) + "."]
     if not skip_table:
-        t0 = time.perf_counter(); run_table1(cfg, Path(table_out) if table_out else Path(tempfile.mkdtemp()), fresh=True)
+        t0 = time.perf_counter(); res = run_table1(cfg, Path(table_out) if table_out else Path(tempfile.mkdtemp()), fresh=True, progress=False)
         wall = time.perf_counter() - t0
-        lines += ["", f"Full Table 1 ({len(cfg.rows)} rows × {cfg.seeds} seeds × {cfg.train.steps} steps, WAE pretraining, "
-                  f"IWAE K={cfg.k_iwae} on {cfg.n_test} points), from scratch: **{wall:.0f} s** ({wall / 60:.1f} min)."]
+        tr = res['runs'][0].get('stack_train_seconds', math.nan) if res['runs'] else math.nan
+        ev = sum(r.get('eval_seconds', 0.) for r in res['runs'])
+        lines += ["", f"Full Table 1 ({len(cfg.rows)} rows × {n} seeds × {cfg.train.steps} steps, WAE pretraining, "
+                  f"IWAE K={cfg.k_iwae} on {cfg.n_test} points), from scratch: **{wall:.0f} s** ({wall / 60:.1f} min): "
+                  f"fused training {tr:.0f} s, evaluation {ev:.0f} s, the rest (learned maps, figures, files) {wall - tr - ev:.0f} s."]
+    if not skip_topology:
+        from manifold_vae.topology import TopologyConfig, quick_topology_config, run_topology  # (topology builds on this module)
+        tc = dataclasses.replace(TopologyConfig() if is_full(cfg) else quick_topology_config(), threads=cfg.threads)  # a quick bench times a quick fit
+        x, ds, lat = load_points('suite:circle-0.05', n=2000 if is_full(cfg) else 300)
+        t0 = time.perf_counter(); run_topology(x, Path(tempfile.mkdtemp()), tc, ds, lat, progress=False)
+        wall = time.perf_counter() - t0
+        lines += ["", f"One topology data set (circle-0.05: {len(x)} points, D = {x.shape[1]}, {len(tc.candidates)} candidates × {tc.seeds} seeds × "
+                  f"{tc.steps} steps, IWAE K={tc.k_iwae}), from scratch: **{wall:.0f} s**; the suite's 13 data sets at this rate: ≈ {13 * wall / 60:.0f} min."]
     text = '\n'.join(lines) + '\n'
     Path(out).mkdir(parents=True, exist_ok=True); _write_atomic(Path(out) / 'bench.md', lambda tmp: Path(tmp).write_text(text))
     return text

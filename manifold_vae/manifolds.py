@@ -9,6 +9,7 @@ from typing import NamedTuple, Sequence
 import torch
 from torch import nn
 from fastcore.basics import patch
+from .streams import rand, randn
 
 # %% auto #0
 __all__ = ['Glue', 'Manifold', 'register', 'names', 'get', 'rotate2', 'rotation_from_6d', 'haar_rotation', 'Interval', 'Circle',
@@ -130,9 +131,7 @@ def haar_rotation(shape:tuple=(), generator:torch.Generator|None=None, dtype=tor
     Q = Q * torch.sign(torch.diagonal(R, dim1=-2, dim2=-1)).unsqueeze(-2)
     return Q * torch.linalg.det(Q).sign()[..., None, None]
 
-def _randn(shape, generator, dtype):
-    gdev = generator.device if generator is not None else None
-    return torch.randn(shape, generator=generator, dtype=dtype, device=gdev)
+def _randn(shape, generator, dtype): return randn(shape, generator, dtype) # a plain generator or one stream per member (chapter `streams`)
 
 def _unit(shape, generator, dtype): # uniform points of the unit sphere of R^shape[-1]: normalised Gaussians
     return nn.functional.normalize(_randn(shape, generator, dtype), dim=-1)
@@ -144,8 +143,7 @@ class Interval(Manifold):
     name, d, n, volume = 'interval', 1, 1, 1.
     def embed(self, u): return u
     def sample(self, shape, generator=None, dtype=torch.float32):
-        gdev = generator.device if generator is not None else None
-        return 1 - torch.rand((*shape, 1), generator=generator, dtype=dtype, device=gdev)  # (0, 1]: a different draw than embed(rand)
+        return 1 - rand((*shape, 1), generator, dtype)  # (0, 1]: a different draw than embed(rand)
     def distance(self, z): return (torch.relu(-z) + torch.relu(z - 1)).squeeze(-1)
 
 @register

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_models.ipynb #2d332df8
 from __future__ import annotations
-import math
+import copy, math
 from dataclasses import dataclass
 from typing import Sequence
 import torch
@@ -15,14 +15,16 @@ from fastcore.basics import patch
 from .geometry import log_volume_element
 from . import manifolds
 from .manifolds import Manifold
-from .layers import SALTS, StackedLinear, StackedMLP, member_generators
+from .layers import StackedLinear, StackedMLP, member_generators, member_streams, fuse, unfuse
+from .streams import MemberStreams
 from . import distributions
 from .distributions import LatentFamily, Product, draw
 import manifold_vae.spherical # registers the families that live on a sphere itself: 'vmf', 'power_spherical'
 
 # %% auto #0
-__all__ = ['ROWS', 'PAPER_ROWS', 'BYTES_PER_ELEMENT', 'Latent', 'ProductLatent', 'Row', 'ModelConfig', 'VAE', 'evaluation_memory',
-           'evaluate', 'TrainConfig', 'NonFiniteLoss', 'stack_generator', 'train']
+__all__ = ['ROWS', 'PAPER_ROWS', 'ALIGN', 'BYTES_PER_ELEMENT', 'Latent', 'ProductLatent', 'Row', 'ModelConfig', 'VAE',
+           'gaussian_log_lik', 'pad_points', 'evaluation_memory', 'evaluate', 'TrainConfig', 'NonFiniteLoss', 'Fused',
+           'FlatAdam', 'train']
 
 # %% ../nbs/07_models.ipynb #f59bdffc
 class Latent(nn.Module):
@@ -159,18 +161,26 @@ class VAE(nn.Module):
         return x
 
     def encode(self, x): # (S, N, D) → (posterior over u with batch (S, N), the group head's output (S, N, ·) or None)
-        h = self.trunk(x)
+        return self.heads(self.trunk(x))
+
+    def heads(self, h): # the trunk's output (S, N, H) → (posterior, group head's output or None)
         return self.latent.posterior(self.head(h)), (self.group_head(h) if self.group_head is not None else None)
 
     def prior(self, like:torch.Tensor): # a tensor (S, N, d) giving shape, dtype and device
         return self.latent.prior(like.shape, like.dtype, like.device)
 
     def log_lik(self, x, z): # x (S, N, D), z (S, K·N, n) → log N(x; dec(z), σ²) summed over D, (S, K·N)
-        mu = self.decoder(z)
-        S, N, D = x.shape
-        r = (mu.view(S, -1, N, D) - x.unsqueeze(1)) * torch.exp(-self.log_sigma).unsqueeze(1)  # x broadcast over the K samples, not copied
-        sq = torch.linalg.vector_norm(r, dim=-1).square()
-        return (-0.5 * sq - self.log_sigma.sum(-1, keepdim=True) - 0.5 * D * math.log(2 * math.pi)).view(S, -1)
+        return gaussian_log_lik(x, self.decoder(z), self.log_sigma)
+
+def gaussian_log_lik(x:torch.Tensor, # data (S, N, D)
+                     mu:torch.Tensor, # decoded means (S, K·N, D), K samples per point
+                     log_sigma:torch.Tensor, # (S, 1, D)
+                    ) -> torch.Tensor: # log N(x; μ, σ²) summed over D, (S, K·N)
+    "The decoder's Gaussian log-likelihood, x broadcast over the K samples (not copied)."
+    S, N, D = x.shape
+    r = (mu.view(S, -1, N, D) - x.unsqueeze(1)) * torch.exp(-log_sigma).unsqueeze(1)
+    sq = torch.linalg.vector_norm(r, dim=-1).square()
+    return (-0.5 * sq - log_sigma.sum(-1, keepdim=True) - 0.5 * D * math.log(2 * math.pi)).view(S, -1)
 
 # %% ../nbs/07_models.ipynb #383fdac6
 @torch.no_grad()
@@ -185,7 +195,7 @@ def _manifold_log_prob_shift(model, u): # −½ log det G of each member's f at 
 @patch
 def _sample(self:VAE, x:torch.Tensor, # checked data (S, N, D)
             k:int=1, # samples per point
-            generator=None, # a torch.Generator, or one per member
+            generator=None, # a torch.Generator, or one stream per member (`layers.member_streams`)
            ) -> tuple: # (q per point, K-fold repeated q, u (S, K·N, d), log p(x|z) (S, K·N))
     "Draw k latents per point (the posterior parameters repeated k times along the batch) and score the reconstruction."
     if int(k) != k or k < 1: raise ValueError(f"k must be a positive integer, got {k}")
@@ -201,7 +211,7 @@ def _sample(self:VAE, x:torch.Tensor, # checked data (S, N, D)
 @patch
 def log_weights(self:VAE, x:torch.Tensor, # data (S, N, D) or (N, D)
                  k:int=1, # samples per point
-                 generator=None, # a torch.Generator, or one per member
+                 generator=None, # a torch.Generator, or one stream per member (`layers.member_streams`)
                  on_manifold:bool=False, # evaluate q and p as densities on M (ER rows only)
                 ) -> tuple: # (log w (S, K, N), log p(x|z) (S, K, N), KL (S, N))
     "Importance log-weights log p(x|z) + log p(u) − log q(u|x) for K samples per point."
@@ -231,13 +241,22 @@ def elbo(self:VAE, x:torch.Tensor, # data (S, N, D) or (N, D)
 @patch
 def iwae(self:VAE, x:torch.Tensor, # data (S, N, D) or (N, D)
          k:int=1000, # importance samples per point
-         generator=None, # a torch.Generator, or one per member
+         generator=None, # a torch.Generator, or one stream per member (`layers.member_streams`)
         ) -> torch.Tensor: # (S, N) nats
     "Per-example importance-weighted bound with k samples."
     lw = self.log_weights(x, k, generator)[0]
     return torch.logsumexp(lw, 1) - math.log(k)
 
 # %% ../nbs/07_models.ipynb #f940afc5
+ALIGN = 32 # elements per member: a multiple of every SIMD loop's width (2 × 16 float32 lanes), so that no element falls into a scalar tail
+
+def pad_points(x:torch.Tensor, # points (S, N, D)
+               multiple:int, # N is rounded up to a multiple of this
+              ) -> torch.Tensor: # (S, N', D), the last point repeated
+    "Points padded to a multiple of `multiple` per member. An elementwise kernel runs its last few elements on a scalar path whose last bit can differ from its vector path; which elements those are depends on the whole tensor's size, i.e. on how many members are stacked. With every member's share a multiple of `ALIGN`, none of them is in a tail, and seed s computes the same bits alone or stacked."
+    pad = -x.shape[1] % multiple
+    return x if not pad else torch.cat([x, x[:, -1:].expand(-1, pad, -1)], 1)
+
 BYTES_PER_ELEMENT = 12 # measured peak of one evaluation pass, per element of the (S, k, chunk, D) decoder output (float32)
 
 def evaluation_memory(model:VAE, k:int, chunk:int) -> int:
@@ -255,14 +274,17 @@ def evaluate(model:VAE, x:torch.Tensor, # held-out data (N, D) or (S, N, D); flo
     if not (isinstance(k, int) and k >= 1): raise ValueError(f"k must be a positive integer, got {k!r}")
     if chunk is not None and not (isinstance(chunk, int) and chunk >= 1): raise ValueError(f"chunk must be a positive integer or None, got {chunk!r}")
     x = model._check(x)
-    if chunk is None: chunk = max(1, min(4, memory_budget // evaluation_memory(model, k, 1)))
+    if chunk is None:  # at most 4 points, and (memory allowing) k·chunk a multiple of ALIGN
+        fit, step = max(1, memory_budget // evaluation_memory(model, k, 1)), ALIGN // math.gcd(k, ALIGN)
+        chunk = step * max(1, min(4, fit) // step) if fit >= step else min(4, fit)
     if evaluation_memory(model, k, chunk) > memory_budget:
         raise ValueError(f"memory_budget: one pass of {chunk} point(s) needs {evaluation_memory(model, k, chunk) / 2**30:.2f} GiB "
                          f"(S={len(model.seeds)}, k={k}, D={model.cfg.dim}) > memory_budget {memory_budget / 2**30:.2f} GiB; lower k or raise the budget")
     elbo, iwae = [], []
     for i in range(0, x.shape[1], chunk):
-        lw, ll, kl = model.log_weights(x[:, i:i + chunk], k, generator)
-        elbo.append(ll.mean(1) - kl); iwae.append(torch.logsumexp(lw, 1) - math.log(k))
+        xc = x[:, i:i + chunk]; n = xc.shape[1]
+        lw, ll, kl = model.log_weights(pad_points(xc, chunk), k, generator)  # a short last chunk is padded: every pass has the same shape
+        elbo.append((ll.mean(1) - kl)[:, :n]); iwae.append((torch.logsumexp(lw, 1) - math.log(k))[:, :n])
     elbo, iwae = torch.cat(elbo, 1), torch.cat(iwae, 1)
     return dict(elbo=elbo.mean(1), iwae=iwae.mean(1), elbo_points=elbo, iwae_points=iwae, chunk=chunk)
 
@@ -285,33 +307,136 @@ class NonFiniteLoss(FloatingPointError):
         self.step, self.members = step, members
         super().__init__(f"non-finite loss at step {step} for seed(s) {members}")
 
-def stack_generator(seeds:Sequence[int], salt:int|str='train') -> torch.Generator:
-    "One generator for a stacked run, determined by its seeds."
-    h = SALTS[salt] if isinstance(salt, str) else salt
-    for s in seeds: h = (h * 1_000_003 + int(s)) % (2**61 - 1)
-    return torch.Generator().manual_seed(h)
-
 # %% ../nbs/07_models.ipynb #a94e912f
-def train(model:VAE, data, # the toy distribution: anything with .sample(shape, generator) -> (x, ...)
-          cfg:TrainConfig=TrainConfig(),
-          progress:bool=True, desc:str='train',
-         ) -> tuple: # (learning curve (steps // log_every, S): mean training ELBO, {seed: step} of failed members)
-    "Train the stacked model in place."
-    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, fused=True)
-    g, S = stack_generator(model.seeds), len(model.seeds)
-    device = model.log_sigma.device
-    alive, failed = torch.ones(S, dtype=torch.bool, device=device), {}
+class Fused(nn.Module):
+    "Several stacked VAEs with the same networks as one stack of all their members: shared trunk, decoder tail and σ; per-model heads, latents and first decoder layers."
+    def __init__(self, models:Sequence[VAE]):
+        super().__init__()
+        cfgs = {(m.cfg.dim, m.cfg.hidden, m.cfg.depth) for m in models}
+        if len(cfgs) != 1: raise ValueError(f"models trained as one need the same networks (dim, hidden, depth); got {sorted(cfgs)}")
+        if models[0].cfg.depth == 0: raise ValueError("models without hidden layers (depth 0) are trained one at a time")
+        self.models, self.sizes = list(models), [len(m.seeds) for m in models]
+        self.seeds = [s for m in models for s in m.seeds]
+        self.trunk = fuse([m.trunk for m in models])
+        self.tail = fuse([m.decoder for m in models], start=1)
+        self.log_sigma = nn.Parameter(torch.cat([m.log_sigma for m in models]).detach().clone(), requires_grad=models[0].log_sigma.requires_grad)
+        self.own = nn.ModuleList(nn.ModuleList([m.head, m.group_head or nn.Identity(), m.decoder.layers[0]]) for m in models)  # trained in place
+
+    def elbo(self, x:torch.Tensor, # data (members, B, D)
+             noise:list, # one `MemberStreams` per model
+            ) -> torch.Tensor: # per-point one-sample ELBO (members, B)
+        "The one-sample ELBO of every member, the shared layers run once."
+        a, kls = [], []
+        for m, h, g in zip(self.models, self.trunk(x).split(self.sizes), noise):
+            q, graw = m.heads(h)
+            a.append(m.decoder.layers[0](m.latent.embed(draw(q, generator=g), graw)))
+            kls.append(kl_divergence(q, m.prior(q.mean)))
+        return gaussian_log_lik(x, self.tail(self.models[0].decoder.act(torch.cat(a))), self.log_sigma) - torch.cat(kls)
+
+    @torch.no_grad()
+    def write_back(self):
+        "Copy the trained shared weights into the models."
+        unfuse(self.trunk, [m.trunk for m in self.models]); unfuse(self.tail, [m.decoder for m in self.models], start=1)
+        for m, ls in zip(self.models, self.log_sigma.split(self.sizes)): m.log_sigma.copy_(ls)
+
+# %% ../nbs/07_models.ipynb #c8231556
+class FlatAdam:
+    "Adam — torch's single-tensor update, term for term — on all parameters as one flat vector: a handful of elementwise ops per step for every member of every model, and the same arithmetic for every element."
+    def __init__(self, params, # parameters; those that require grad become views of one flat vector
+                 lr:float=1e-3, betas:tuple=(0.9, 0.999), eps:float=1e-8):
+        self.params = [p for p in params if p.requires_grad]
+        self.flat = torch.cat([p.detach().flatten() for p in self.params])
+        for p, v in zip(self.params, self.flat.split([p.numel() for p in self.params])): p.data = v.view_as(p)
+        self.m, self.v = torch.zeros_like(self.flat), torch.zeros_like(self.flat)
+        self.lr, (self.b1, self.b2), self.eps, self.t = lr, betas, eps, 0
+
+    def zero_grad(self, set_to_none:bool=True):
+        for p in self.params: p.grad = None
+
+    def release(self):
+        "Give every parameter its own memory again (a view into the flat vector has another alignment, which some matrix kernels notice)."
+        for p in self.params: p.data = p.data.clone()
+
+    @torch.no_grad()
+    def step(self):
+        g = torch.cat([(p.grad if p.grad is not None else torch.zeros_like(p)).flatten() for p in self.params])
+        self.t += 1
+        self.m.lerp_(g, 1 - self.b1)
+        self.v.mul_(self.b2).addcmul_(g, g, value=1 - self.b2)
+        denom = (self.v.sqrt() / math.sqrt(1 - self.b2 ** self.t)).add_(self.eps)
+        self.flat.addcdiv_(self.m, denom, value=-self.lr / (1 - self.b1 ** self.t))
+
+def _train_one(model, data, cfg, progress, desc): # depth-0 models (a linear decoder): the plain loop, same streams
+    return _train_loop([model], model, lambda x, noise: model.elbo(x, generator=noise[0]), data, cfg, progress, desc)
+
+def _train_loop(models, params, elbo_fn, data, cfg, progress, desc):
+    opt = FlatAdam(params.parameters(), lr=cfg.lr)
+    seeds = [s for m in models for s in m.seeds]
+    uniq = list(dict.fromkeys(seeds))  # each seed's data stream is drawn once, whichever models hold that seed
+    device = models[0].log_sigma.device
+    pick = torch.tensor([uniq.index(s) for s in seeds], device=device)
+    data_streams, noise = member_streams(uniq, 'data'), [member_streams(m.seeds, 'train') for m in models]
+    n = len(seeds)
+    alive, failed_at = torch.ones(n, dtype=torch.bool, device=device), {}
     curve, acc = [], 0.
     for step in tqdm(range(cfg.steps), desc=desc, disable=not progress, leave=False):
-        x = data.sample((S, cfg.batch), g)[0].to(device)
-        elbo = model.elbo(x, generator=g).mean(1)
+        x = data.sample((len(uniq), cfg.batch), data_streams)[0].to(device)[pick]
+        elbo = elbo_fn(x, noise).mean(1)
         ok = torch.isfinite(elbo)
         if not (ok | ~alive).all():
-            for i in torch.nonzero(alive & ~ok).flatten().tolist(): failed[model.seeds[i]] = step
+            for i in torch.nonzero(alive & ~ok).flatten().tolist(): failed_at[i] = step
             alive &= ok
-            if not alive.any(): raise NonFiniteLoss(step, list(failed))
+            if not alive.any(): break
         elbo = torch.where(alive, elbo, torch.zeros_like(elbo))
-        opt.zero_grad(set_to_none=True); (-elbo.sum()).backward(); opt.step()
+        opt.zero_grad(set_to_none=True); (-elbo.sum()).backward()
+        if not alive.all():  # a stopped member's masked loss still sends 0·∞ = NaN into its own gradients: zero them, so that its weights
+            for p in opt.params:  # stay finite and its forward pass (a Beta refuses non-finite parameters) cannot stop the others
+                if p.grad is not None: p.grad.nan_to_num_(0., 0., 0.)
+        opt.step()
         acc = acc + elbo.detach()
         if (step + 1) % cfg.log_every == 0: curve.append(acc / cfg.log_every); acc = 0.
-    return (torch.stack(curve) if curve else torch.empty(0, S)), failed
+    opt.release()
+    curve = torch.stack(curve) if curve else torch.empty(0, n)
+    out, i0 = [], 0
+    for m in models:
+        idx = range(i0, i0 + len(m.seeds)); i0 += len(m.seeds)
+        out.append((curve[:, idx.start:idx.stop], {m.seeds[i - idx.start]: failed_at[i] for i in idx if i in failed_at}))
+    return out
+
+def _twin(model:VAE) -> VAE:
+    "A two-member copy of a one-member model (both members the same): with one member torch takes other kernels for the products with a width-1 factor (matrix-vector), whose round-off differs from a stack's, so a lone seed trains beside its twin to match a stack bit for bit."
+    t = copy.deepcopy(model)
+    with torch.no_grad():
+        for p in t.parameters(): p.data = torch.cat([p.data, p.data])
+    for mod in t.modules():
+        if isinstance(mod, StackedMLP): mod.n_members = 2
+    t.seeds = model.seeds * 2
+    return t
+
+def train(models:VAE|Sequence[VAE], # one stacked model, or several with the same networks (trained as one)
+          data, # the training distribution: anything with .sample(shape, generator) -> (x, ...), `generator` one stream per member
+          cfg:TrainConfig=TrainConfig(),
+          progress:bool=True, desc:str='train',
+         ) -> tuple|list: # per model: (learning curve (steps // log_every, S): mean training ELBO, {seed: step} of failed members)
+    "Train the models in place, each member from its own streams; one model gives one (curve, failed) pair, a list gives a list."
+    single = isinstance(models, VAE)
+    ms = [models] if single else list(models)
+    if not ms: raise ValueError("no models to train")
+    if ms[0].cfg.depth == 0:
+        if not single: raise ValueError("models without hidden layers (depth 0) are trained one at a time")
+        out = _train_one(ms[0], data, cfg, progress, desc)
+    else:
+        run = [_twin(m) if len(m.seeds) == 1 else m for m in ms]
+        fused = Fused(run)
+        out = _train_loop(run, fused, fused.elbo, data, cfg, progress, desc)
+        fused.write_back()
+        for i, (m, r) in enumerate(zip(ms, run)):
+            if r is m: continue
+            with torch.no_grad():
+                for p, pr in zip(m.parameters(), r.parameters()): p.copy_(pr[:1])
+            out[i] = (out[i][0][:, :1], out[i][1])  # the twin's curve dropped; both fail at the same step if one does
+    if single:
+        curve, failed = out[0]
+        if failed and len(failed) == len(ms[0].seeds): raise NonFiniteLoss(max(failed.values()), list(failed))
+        return curve, failed
+    return out

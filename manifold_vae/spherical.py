@@ -10,6 +10,7 @@ from torch import nn
 from torch.distributions import Distribution, constraints, kl_divergence, register_kl
 import power_spherical
 from .distributions import LatentFamily, SafeBeta
+from .streams import MemberStreams, randn, rand, for_members
 
 # %% auto #0
 __all__ = ['KAPPA_MIN', 'log_sphere_area', 'HypersphericalUniform', 'vmf_resultant', 'wood_log_ratio', 'VonMisesFisher',
@@ -22,8 +23,7 @@ def log_sphere_area(m:int, # ambient dimension
     return math.log(2) + m / 2 * math.log(math.pi) - math.lgamma(m / 2)
 
 def _unit(shape, generator, dtype, device): # uniform points of the unit sphere of R^shape[-1], drawn where the generator lives
-    gdev = generator.device if generator is not None else device
-    return nn.functional.normalize(torch.randn(shape, generator=generator, dtype=dtype, device=gdev), dim=-1).to(device)
+    return nn.functional.normalize(randn(shape, generator, dtype, device), dim=-1)
 
 class HypersphericalUniform(Distribution):
     "The uniform distribution on S^{m−1} ⊂ R^m with a batch shape; `rsample` takes a generator."
@@ -72,14 +72,14 @@ def _wood_h(eps, k, c):
 
 @torch.no_grad()
 def _wood_eps(k, c, generator=None, proposals=8):
-    "Accepted proposals ε, shape of κ: each pass draws `proposals` per entry and keeps the first accepted."
+    "Accepted proposals ε, shape of κ: each pass draws `proposals` per entry and keeps the first accepted (per member with member streams: how many passes one member needs never moves another's stream)."
+    if isinstance(generator, MemberStreams): return for_members(lambda km, g: _wood_eps(km, c, g, proposals), generator, k)
     b = _wood_b(k, c)
     a = (c + 2 * k + torch.sqrt(4 * k**2 + c**2)) / 4
     d = 4 * a * b / (1 + b) - c * math.log(c)
-    gdev = generator.device if generator is not None else k.device
     out, todo = torch.full_like(k, math.nan), torch.ones_like(k, dtype=torch.bool)
     while True:
-        u = torch.rand((2, proposals, *k.shape), generator=generator, dtype=k.dtype, device=gdev).to(k.device)
+        u = rand((2, proposals, *k.shape), generator, k.dtype, k.device)
         e, log_u = _VMF[c + 1][2](u[0]), u[1].log()
         t = 2 * a * b / (1 - (1 - b) * e)
         ok = c * t.log() - t + d >= log_u

@@ -4,20 +4,23 @@
 
 # %% ../nbs/10_topology.ipynb #708d7bc2
 from __future__ import annotations
-import argparse, dataclasses, hashlib, json, math, sys, time
+import dataclasses, hashlib, json, math, sys, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 import torch
-from .models import Row, VAE, ModelConfig, TrainConfig, train, evaluate, stack_generator
+from .models import Row, VAE, ModelConfig, TrainConfig, train, evaluate
+from .layers import member_streams
+from .streams import rand
 from .data import load_points, check_points, SUITE, ManifoldToy, ceiling
-from .experiment import write_json_atomic, code_hash
+from .experiment import write_json_atomic, code_hash, latent_codes
+from .sweep import LocalExecutor
 
 # %% auto #0
 __all__ = ['CANDIDATES', 'DEFAULT_CANDIDATES', 'FAMILY_SETS', 'topology', 'candidates', 'TopologyConfig', 'quick_topology_config',
-           'split', 'Points', 'data_key', 'candidate_key', 'standardiser', 'fit_candidate', 'paired_difference',
+           'split', 'Points', 'data_key', 'candidate_key', 'standardiser', 'fit_candidates', 'paired_difference',
            'select', 'fit_or_load', 'run_topology', 'report', 'markdown', 'plot_codes', 'run_suite', 'suite_markdown',
-           'parser', 'command', 'main', 'compare_families']
+           'compare_families']
 
 # %% ../nbs/10_topology.ipynb #c139ee88
 CANDIDATES = {'R1': Row('normal', 1), 'R2': Row('normal', 2), 'R3': Row('normal', 3),
@@ -74,10 +77,11 @@ def split(x:np.ndarray, # points (N, D)
     return np.sort(perm[n_test:]), np.sort(perm[:n_test])
 
 class Points:
-    "Minibatches from a fixed training set: `sample((S, B), generator)` returns `(x,)` with independent indices per member."
+    "Minibatches from a fixed training set: `sample((S, B), generator)` returns `(x,)` with independent indices per member (one stream each)."
     def __init__(self, x:torch.Tensor): self.x = x
     def sample(self, shape:tuple, generator=None) -> tuple:
-        return (self.x[torch.randint(len(self.x), shape, generator=generator)],)
+        idx = (rand(shape, generator, torch.float64) * len(self.x)).long().clamp_(max=len(self.x) - 1)  # U[0, 1) · n, floored
+        return (self.x[idx.to(self.x.device)],)
 
 # %% ../nbs/10_topology.ipynb #e46aa4f8
 def data_key(x:np.ndarray) -> str: return hashlib.sha1(np.ascontiguousarray(x, dtype=np.float32).tobytes()).hexdigest()[:12]
@@ -93,32 +97,39 @@ def standardiser(x_train:np.ndarray) -> tuple: # (mean, std, log-Jacobian Σ log
     if (s == 0).any(): raise ValueError(f"constant column(s) {np.nonzero(s == 0)[0][:10].tolist()} in the training split")
     return m, s, float(np.log(s.astype(np.float64)).sum())
 
-@torch.no_grad()
-def _codes(model, x): # posterior-mean codes z = g·f(E[u]) of the first seed, (N, n_z)
-    q, graw = model.encode(model._check(x))
-    return model.latent.embed(q.mean, graw)[0]
+def _record_path(out:Path, name:str, key:str) -> Path: return Path(out) / 'runs' / f'{name}__{key}.json'
 
-def fit_candidate(name:str, # a key of CANDIDATES
-                  x:np.ndarray, # all points (N, D)
-                  cfg:TopologyConfig,
-                  progress:bool=True,
-                 ) -> dict: # the run record
-    "Train one candidate's seeds on the training split; ELBO and IWAE per held-out point, in the data's units."
+def fit_candidates(names:list, # keys of CANDIDATES
+                   x:np.ndarray, # all points (N, D)
+                   cfg:TopologyConfig,
+                   out:Path, # output folder: each record goes to out/runs/NAME__KEY.json
+                   progress:bool=True,
+                  ) -> list: # the run records, in the order of `names`
+    "Train the candidates' seeds on the training split as one fused stack; ELBO and IWAE per held-out point, in the data's units; write each record."
+    torch.set_num_threads(cfg.threads)
     tr, te = split(x, cfg)
     m, s, log_jac = standardiser(x[tr])
     z = lambda a: torch.tensor((a - m) / s, dtype=torch.float32, device=cfg.device)
     seeds = list(range(cfg.seeds))
-    model = VAE(CANDIDATES[name], seeds, ModelConfig(dim=x.shape[1], hidden=cfg.hidden, depth=cfg.depth, sigma_init=cfg.sigma_init)).to(cfg.device)
+    mc = ModelConfig(dim=x.shape[1], hidden=cfg.hidden, depth=cfg.depth, sigma_init=cfg.sigma_init)
+    models = [VAE(CANDIDATES[n], seeds, mc).to(cfg.device) for n in names]
     t0 = time.perf_counter()
-    curve, failed = train(model, Points(z(x[tr])), TrainConfig(steps=cfg.steps, batch=cfg.batch, lr=cfg.lr, log_every=max(1, cfg.steps // 20)),
-                          progress=progress, desc=name)
-    train_s = time.perf_counter() - t0
-    ev = evaluate(model, z(x[te]), k=cfg.k_iwae, generator=stack_generator(seeds, salt='eval'))
-    ok = [i for i, sd in enumerate(seeds) if sd not in failed]
-    per = lambda t: [[round(v - log_jac, 5) for v in t[i].tolist()] if i in ok else None for i in range(len(seeds))]
-    return dict(name=name, d=CANDIDATES[name].d, key=candidate_key(name, x, cfg), seeds=seeds, failed={str(k): v for k, v in failed.items()},
-                train_seconds=train_s, iwae_points=per(ev['iwae_points']), elbo_points=per(ev['elbo_points']),
-                codes=_codes(model, z(x[te][:400])).tolist())
+    fits = train(models, Points(z(x[tr])), TrainConfig(steps=cfg.steps, batch=cfg.batch, lr=cfg.lr, log_every=max(1, cfg.steps // 20)),
+                 progress=progress, desc=', '.join(names))
+    train_s = (time.perf_counter() - t0) / len(names)  # the fused stack's time, shared equally
+    records = []
+    for name, model, (curve, failed) in zip(names, models, fits):
+        t0 = time.perf_counter()
+        ev = evaluate(model, z(x[te]), k=cfg.k_iwae, generator=member_streams(seeds, 'eval'))
+        ok = [i for i, sd in enumerate(seeds) if sd not in failed]
+        per = lambda t: [[round(v - log_jac, 5) for v in t[i].tolist()] if i in ok else None for i in range(len(seeds))]
+        rec = dict(name=name, d=CANDIDATES[name].d, key=candidate_key(name, x, cfg), seeds=seeds, failed={str(k): v for k, v in failed.items()},
+                   train_seconds=train_s, eval_seconds=time.perf_counter() - t0, trained_with=list(names),
+                   iwae_points=per(ev['iwae_points']), elbo_points=per(ev['elbo_points']),
+                   codes=latent_codes(model, z(x[te][:400]))[1][0].tolist())  # posterior-mean codes z = g·f(E[u]) of the first seed
+        write_json_atomic(_record_path(out, name, rec['key']), rec)
+        records.append(rec)
+    return records
 
 # %% ../nbs/10_topology.ipynb #f8502143
 def _scores(rec:dict, key:str='iwae_points') -> np.ndarray | None: # (seeds ok, N) per-point scores of the seeds that finished
@@ -162,16 +173,35 @@ def _load_record(path:Path, key:str) -> dict | None:
         path.replace(path.with_suffix('.corrupt')); return None
     return rec if isinstance(rec, dict) and rec.get('key') == key else None
 
-def fit_or_load(name:str, x:np.ndarray, cfg:TopologyConfig, out:Path, progress:bool=True) -> dict:
-    "The candidate's run record from `out/runs/` if it is there with the right key, else fitted and written there atomically."
-    key = candidate_key(name, x, cfg)
-    path = Path(out) / 'runs' / f'{name}__{key}.json'
-    rec = _load_record(path, key) if path.exists() else None
-    if rec is None:
-        if progress: print(f"fitting {name} ({cfg.seeds} seeds, {cfg.steps} steps)", file=sys.stderr)
-        rec = fit_candidate(name, x, cfg, progress)
-        path.parent.mkdir(parents=True, exist_ok=True); write_json_atomic(path, rec)
-    return rec
+def _fit_task(todo:dict, x, cfg, out, progress): return fit_candidates(list(todo), x, cfg, out, progress)  # an executor's task
+
+def fit_or_load(names:list, # keys of CANDIDATES
+                x:np.ndarray, cfg:TopologyConfig, out:Path, progress:bool=True,
+                executor=None, # where the missing candidates train (chapter `sweep`); None: all in this process, fused
+               ) -> list: # the records, in the order of `names`
+    "The candidates' run records from `out/runs/` where they are there with the right key; the others fitted through the executor and read back."
+    paths = {n: _record_path(out, n, candidate_key(n, x, cfg)) for n in names}
+    recs = {n: _load_record(p, p.stem.split('__')[-1]) if p.exists() else None for n, p in paths.items()}
+    todo = {n: list(range(cfg.seeds)) for n, r in recs.items() if r is None}
+    if todo:
+        if progress: print(f"fitting {', '.join(todo)} ({cfg.seeds} seeds, {cfg.steps} steps)", file=sys.stderr)
+        ex = executor or LocalExecutor()
+        ex.map(_fit_task, [(t, x, cfg, out, progress) for t in ex.split(todo)])
+        for n in todo:  # the folder is what the tasks share
+            recs[n] = _load_record(paths[n], paths[n].stem.split('__')[-1]) if paths[n].exists() else None
+            if recs[n] is None: raise RuntimeError(f"candidate {n} was handed to {ex!r} but left no record at {paths[n]}")
+    return [recs[n] for n in names]
+
+def _ceiling(x:np.ndarray, out:Path, cfg:TopologyConfig, dataset, latent) -> dict|None:
+    "The exact log p(x) of the held-out points (noisy built-in toys only), cached in out/ceiling__DATAKEY.json."
+    if not (isinstance(dataset, ManifoldToy) and dataset.noise > 0 and latent is not None): return None
+    cpath = Path(out) / f'ceiling__{data_key(x)}.json'
+    if cpath.exists(): return json.loads(cpath.read_text())
+    te = split(x, cfg)[1]
+    c = ceiling(dataset, torch.tensor(x[te], dtype=torch.float64), latent[te])
+    ceil = dict(mean=c['mean'], se=c['se'], points=[round(v, 5) for v in c['points'].tolist()])
+    write_json_atomic(cpath, ceil)
+    return ceil
 
 def run_topology(x:np.ndarray, # points (N, D)
                  out:Path, # output folder
@@ -179,21 +209,15 @@ def run_topology(x:np.ndarray, # points (N, D)
                  dataset=None, # the built-in data set the points come from (for its truth and ceiling), or None
                  latent:torch.Tensor|None=None, # their true latents (for the ceiling)
                  progress:bool=True,
+                 executor=None, # where missing candidates train (chapter `sweep`); None: all in this process, fused
                 ) -> dict: # the topology.json content
     "Fit, score and select; write the report files into `out`."
     torch.set_num_threads(cfg.threads)
     x = check_points(x)
     out = Path(out); (out / 'runs').mkdir(parents=True, exist_ok=True)
-    records = [fit_or_load(name, x, cfg, out, progress) for name in cfg.candidates]
+    records = fit_or_load(list(cfg.candidates), x, cfg, out, progress, executor)
     tr, te = split(x, cfg)
-    ceil = None
-    if isinstance(dataset, ManifoldToy) and dataset.noise > 0 and latent is not None:
-        cpath = out / f'ceiling__{data_key(x)}.json'
-        if cpath.exists(): ceil = json.loads(cpath.read_text())
-        else:
-            c = ceiling(dataset, torch.tensor(x[te], dtype=torch.float64), latent[te])
-            ceil = dict(mean=c['mean'], se=c['se'], points=[round(v, 5) for v in c['points'].tolist()])
-            write_json_atomic(cpath, ceil)
+    ceil = _ceiling(x, out, cfg, dataset, latent)
     res = report(records, cfg, ceil, dict(n_train=len(tr), n_test=len(te), dim=x.shape[1]), dataset)
     write_json_atomic(out / 'topology.json', res)
     (out / 'topology.md').write_text(markdown(res) + '\n')
@@ -217,6 +241,7 @@ def report(records:list, cfg:TopologyConfig, ceil:dict|None, sizes:dict, dataset
     cands.sort(key=lambda c: -math.inf if c['iwae_mean'] is None else c['iwae_mean'], reverse=True)
     return dict(selected=sel['selected'], undecided=sel['undecided'], selected_by_elbo=sel_elbo['selected'], undecided_by_elbo=sel_elbo['undecided'],
                 truth=getattr(dataset, 'truth', None), candidates=cands, ceiling=None if ceil is None else ceil['mean'],
+                fit_seconds=sum(r['train_seconds'] + r.get('eval_seconds', 0.) for r in records),  # from the records: the run that trained them
                 ceiling_se=None if ceil is None else ceil['se'], **sizes, config=asdict(cfg))
 
 def markdown(res:dict) -> str:
@@ -253,17 +278,15 @@ def plot_codes(records:list, x_test:np.ndarray, path:Path):
     fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
 
 # %% ../nbs/10_topology.ipynb #0d071d2b
-def run_suite(out:Path, cfg:TopologyConfig=TopologyConfig(), names:list|None=None, n:int=2000, progress:bool=True) -> dict:
+def run_suite(out:Path, cfg:TopologyConfig=TopologyConfig(), names:list|None=None, n:int=2000, progress:bool=True, executor=None) -> dict:
     "Every built-in data set through `run_topology`; the confusion matrices (by IWAE and by ELBO) and each candidate's gap to the ceiling."
     out, results = Path(out), {}
     for name in names or list(SUITE):
-        t0 = time.perf_counter()
         x, ds, u = load_points(f'suite:{name}', n=n)
-        results[name] = run_topology(x, out / name, cfg, ds, u, progress)
-        results[name]['seconds'] = time.perf_counter() - t0
+        results[name] = run_topology(x, out / name, cfg, ds, u, progress, executor)
         if progress: print(f"{name}: truth {ds.truth}, selected {results[name]['selected'] or 'undecided ' + str(results[name]['undecided'])} "
-                           f"({results[name]['seconds']:.0f} s)", file=sys.stderr)
-    res = dict(results={k: {f: v[f] for f in ('truth', 'selected', 'undecided', 'selected_by_elbo', 'undecided_by_elbo', 'ceiling', 'seconds')}
+                           f"({results[name]['fit_seconds']:.0f} s of fitting)", file=sys.stderr)
+    res = dict(results={k: {f: v[f] for f in ('truth', 'selected', 'undecided', 'selected_by_elbo', 'undecided_by_elbo', 'ceiling', 'fit_seconds')}
                         | dict(gaps={c['name']: c.get('iwae_minus_ceiling') for c in v['candidates']}) for k, v in results.items()})
     write_json_atomic(out / 'suite.json', res)
     (out / 'suite.md').write_text(suite_markdown(res, cfg) + '\n')
@@ -273,10 +296,10 @@ def suite_markdown(res:dict, cfg:TopologyConfig) -> str:
     "Per data set: truth, selection by IWAE and by ELBO; the confusion matrix; the gaps to the ceiling."
     R, names = res['results'], list(DEFAULT_CANDIDATES)
     verdict = lambda s, u: s if s else 'undecided (' + ', '.join(u) + ')'
-    lines = ["| data set | truth | selected (IWAE) | selected (ELBO) | seconds |", "| --- | --- | --- | --- | --- |"]
+    lines = ["| data set | truth | selected (IWAE) | selected (ELBO) | fit seconds |", "| --- | --- | --- | --- | --- |"]
     for k, v in R.items():
         ok = '✓' if v['selected'] == v['truth'] else '✗'
-        lines.append(f"| {k} | {v['truth']} | {ok} {verdict(v['selected'], v['undecided'])} | {verdict(v['selected_by_elbo'], v['undecided_by_elbo'])} | {v['seconds']:.0f} |")
+        lines.append(f"| {k} | {v['truth']} | {ok} {verdict(v['selected'], v['undecided'])} | {verdict(v['selected_by_elbo'], v['undecided_by_elbo'])} | {v['fit_seconds']:.0f} |")
     for by in ('selected', 'selected_by_elbo'):
         cols = names + ['undecided']
         lines += ['', f"Confusion matrix, {'IWAE' if by == 'selected' else 'ELBO'} rule (rows: truth, columns: selected):", '',
@@ -289,63 +312,9 @@ def suite_markdown(res:dict, cfg:TopologyConfig) -> str:
         lines += ['', 'IWAE − ceiling (nats per point; the exact log p(x) is the ceiling):', '', '| data set | ' + ' | '.join(names) + ' |', '| --- ' * (len(names) + 1) + '|']
         for k, v in gaps.items():
             lines.append(f"| {k} | " + ' | '.join('—' if v['gaps'].get(c) is None else f"{v['gaps'][c]:+.2f}" for c in names) + ' |')
-    lines += ['', f"{cfg.seeds} seeds, {cfg.steps} steps per candidate, IWAE K={cfg.k_iwae}."]
+    lines += ['', f"{cfg.seeds} seeds, {cfg.steps} steps per candidate, IWAE K={cfg.k_iwae}. Fit seconds: training and evaluation of the data set's "
+              f"candidates as recorded by the run that fitted them (a read-back keeps them); the suite took {sum(v['fit_seconds'] for v in R.values()) / 60:.1f} min of fitting."]
     return '\n'.join(lines)
-
-# %% ../nbs/10_topology.ipynb #803dd90f
-def _positive(kind):
-    def f(s):
-        try: v = kind(s)
-        except ValueError: raise argparse.ArgumentTypeError(f"expected a number, got {s!r}") from None
-        if not v > 0: raise argparse.ArgumentTypeError(f"must be positive, got {s}")
-        return v
-    return f
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='manifold-vae topology', description='Which latent topology fits the data best, by held-out likelihood.')
-    p.add_argument('data', nargs='?', help='a .npy array (N, D), a text/CSV file of numbers (a row per point), or suite:NAME')
-    p.add_argument('--out', required=True, help='output folder (topology.json, topology.md, topology_codes.png, runs/)')
-    p.add_argument('--candidates', default=None, help=f"comma-separated subset of: {','.join(CANDIDATES)} (default: the eight topologies {','.join(DEFAULT_CANDIDATES)})")
-    p.add_argument('--seeds', type=_positive(int), default=None, help='seeds per candidate (default 3)')
-    p.add_argument('--steps', type=_positive(int), default=None, help='training steps per candidate (default 3000)')
-    p.add_argument('--n', type=_positive(int), default=2000, help='points drawn from a built-in data set (default 2000)')
-    p.add_argument('--quick', action='store_true', help='a tiny budget that exercises the code (verdicts mean nothing)')
-    p.add_argument('--suite', action='store_true', help='run every built-in data set and print the confusion matrix')
-    p.add_argument('--threads', type=_positive(int), default=1, help='torch threads (default 1)')
-    p.add_argument('--device', default='cpu', help='torch device (default cpu)')
-    return p
-
-def _writable(out:Path, p):
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / '.write-test'; probe.write_text(''); probe.unlink()
-    except OSError as e: p.error(f"--out {out}: not a writable folder ({e.strerror or e})")
-
-def command(argv:list|None=None) -> dict:
-    "`manifold-vae topology`'s work: fit every candidate, select, report; returns topology.json's content (or suite.json's)."
-    p = parser(); a = p.parse_args(argv)
-    cfg = quick_topology_config() if a.quick else TopologyConfig()
-    try: cfg = dataclasses.replace(cfg, candidates=tuple(candidates(a.candidates)), threads=a.threads, device=str(torch.device(a.device)),
-                                   **{k: v for k, v in (('seeds', a.seeds), ('steps', a.steps)) if v is not None})
-    except (ValueError, RuntimeError) as e: p.error(str(e))
-    if cfg.device.startswith('cuda') and not torch.cuda.is_available(): p.error(f"--device {a.device}: CUDA is not available here")
-    if a.suite == (a.data is not None): p.error("give DATA, or --suite (not both)")
-    out = Path(a.out); _writable(out, p)
-    if a.suite:
-        res = run_suite(out, cfg, n=a.n)
-        print((out / 'suite.md').read_text())
-        return res
-    try: x, ds, u = load_points(a.data, n=a.n)
-    except ValueError as e: p.error(str(e))
-    res = run_topology(x, out, cfg, ds, u)
-    print(markdown(res))
-    print(f"\nwrote {out}/topology.json, {out}/topology.md, {out}/topology_codes.png", file=sys.stderr)
-    return res
-
-def main(argv:list|None=None) -> int:
-    "`manifold-vae topology` (the exit status: 0; a bad argument exits with 2 before any work)."
-    command(argv)
-    return 0
 
 # %% ../nbs/10_topology.ipynb #b2afc9aa
 FAMILY_SETS = {'circle': ('circle', 'circle-vmf', 'circle-ps'), 'sphere': ('sphere', 'sphere-vmf', 'sphere-ps')}
@@ -359,8 +328,8 @@ def compare_families(out:Path, # the suite's output folder
     lines = ["| data set | family | IWAE − ceiling | ELBO − ceiling | IWAE − ER's (se, z) | train s |", "| --- | --- | --- | --- | --- | --- |"]
     for name in names or [k for k in SUITE if k.split('-')[0] in FAMILY_SETS]:
         x, ds, u = load_points(f'suite:{name}', n=n)
-        recs = [fit_or_load(c, x, cfg, Path(out) / name, progress) for c in FAMILY_SETS[ds.truth]]
-        ceil = ceiling(ds, torch.tensor(x[split(x, cfg)[1]], dtype=torch.float64), u[split(x, cfg)[1]])['mean']
+        recs = fit_or_load(list(FAMILY_SETS[ds.truth]), x, cfg, Path(out) / name, progress)
+        ceil = _ceiling(x, Path(out) / name, cfg, ds, u)['mean']
         er = _scores(recs[0])
         for r in recs:
             iw, el = _scores(r), _scores(r, 'elbo_points')

@@ -99,3 +99,32 @@ def test_item10_python_m_runs_the_command_line(tmp_path):
     assert r.returncode == 2 and r.stderr.strip() == 'manifold-vae table1: error: argument --seeds: must be at least 1, got 0'
     r = cli('--help', exe=(sys.executable, '-m', 'manifold_vae'))
     assert r.returncode == 0 and 'table1' in r.stdout and 'topology' in r.stdout
+
+def test_issue11_seeds_identical_alone_or_stacked_and_across_executors(quick_run, tmp_path):
+    """Seed independence and the submitit path in one run: `--seeds 3` through the submitit executor (its local backend: one job per
+    row, as on SLURM) gives seeds 0 and 1 exactly the run files of the local `--seeds 2` run (every number: scores, curves, σ, codes,
+    learned maps); a run it left unfinished resumes on the local executor, alone, to the same numbers."""
+    a, _ = quick_run
+    s = tmp_path / 'S'
+    args = ('table1', '--quick', '--steps', 30, '--rows', 'vae_r1', 'er_learned_f_group', '--seeds', 3, '--out', s)
+    r = cli(*args, '--executor', 'submitit', '--submitit-cluster', 'local')
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert len(list((s / 'submitit').glob('*_result.pkl'))) == 2  # one job per row
+    three, two = numbers(s), numbers(a)
+    shared = [k for k in three if k in two]
+    assert len(shared) == 4 and len(three) == 6 and all(three[k] == two[k] for k in shared)
+    sigma = lambda out, name: strict_load(Path(out) / 'runs' / name)['log_sigma']
+    assert all(sigma(a, k) == sigma(s, k) for k in shared)
+    (s / 'runs' / 'er_learned_f_group__seed1.json').unlink()  # a job that died: the next invocation, on another executor, finishes it
+    r = cli(*args)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert strict_load(s / 'table1.json')['trained_this_invocation'] == [['ER learned f + group', [1]]] and numbers(s) == three
+
+def test_issue11_submitit_missing_is_refused_before_work(tmp_path, monkeypatch):
+    "Without the optional extra, --executor submitit stops with one line naming the extra."
+    code = ("import sys, builtins; real = builtins.__import__\n"
+            "def fake(name, *a, **k):\n    if name == 'submitit': raise ModuleNotFoundError(name)\n    return real(name, *a, **k)\n"
+            "builtins.__import__ = fake\nfrom manifold_vae.cli import main; sys.exit(main(sys.argv[1:]))")
+    r = cli('table1', '--quick', '--executor', 'submitit', '--out', tmp_path / 'o', exe=(sys.executable, '-c', code))
+    assert r.returncode == 2 and 'argument --executor:' in r.stderr and 'manifold_vae[slurm]' in r.stderr, r.stderr
+    assert not (tmp_path / 'o' / 'runs').exists()

@@ -68,7 +68,7 @@ def test_home_page_has_sidebar_in_tutorial_order(site, browser):
     page, _ = open_page(browser, f'{site}/index.html')
     links = page.eval_on_selector_all('nav.bd-docs-nav a', 'els => els.map(e => e.getAttribute("href"))')
     pages = [l.split('.html')[0] for l in links if l and not l.startswith('#')]
-    assert pages[:3] == ['00_geometry', '01_kl', '02_manifolds'], pages
+    assert pages[:4] == ['00_geometry', '00a_streams', '01_kl', '02_manifolds'], pages
 
 # The article's visible text outside code (pre, code), typeset maths (mjx-container) and scripts, one string per text node.
 PROSE_JS = """art => {

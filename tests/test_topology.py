@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from manifold_vae.data import load_points
 
-PY = [sys.executable, '-c', 'import sys; from manifold_vae.topology import main; main(sys.argv[1:])']
+PY = [sys.executable, '-c', 'import sys; from manifold_vae.cli import topology_main; topology_main(sys.argv[1:])']
 QUICK = ['--quick', '--candidates', 'R1,circle', '--n', '200']
 
 def run(*args, cwd=None):
@@ -34,7 +34,7 @@ def test_bad_data_refused_before_training(points, tmp_path, make, message):
 
 def command_exit(argv, capsys):
     "Run `manifold-vae topology`'s parser and checks in-process (as the console script does); its exit status and stderr."
-    from manifold_vae.topology import command
+    from manifold_vae.cli import topology_command as command
     with pytest.raises(SystemExit) as e: command([str(a) for a in argv])
     return e.value.code, capsys.readouterr().err
 
@@ -44,10 +44,10 @@ def test_unknown_candidate_and_bad_flags(points, tmp_path, capsys):
     assert code == 2 and 'valid names: R1 R2 R3 interval circle sphere torus so3' in err
     for flag in (['--seeds', '0'], ['--steps', '-5'], ['--threads', '0']):
         code, err = command_exit([d / 'x.npy', '--out', tmp_path, *flag], capsys)
-        assert code == 2 and flag[0] in err and 'positive' in err
+        assert code == 2 and f'argument {flag[0]}:' in err and 'at least 1' in err
     (tmp_path / 'afile').write_text('')
     code, err = command_exit([d / 'x.npy', '--out', tmp_path / 'afile', *QUICK], capsys)
-    assert code == 2 and 'not a writable folder' in err
+    assert code == 2 and 'argument --out:' in err and 'not a folder' in err
     assert not (tmp_path / 'runs').exists()  # nothing was trained
 
 def test_user_npy_and_exact_resume(points, tmp_path):
