@@ -18,6 +18,7 @@ def t(rows, rep=3):
         ms=[mk(r) for r in rows]
         t0=time.perf_counter(); train(ms, data, TrainConfig(steps=N, log_every=100), progress=False); best=min(best,(time.perf_counter()-t0)/N)
     return best*1e3
-print('all fused', t(list(ROWS)))
-print('R1 x8 fused', t(['VAE R1']*8))
-for r in ROWS: print(r, 'alone', t([r]), 'R1x7 +', t(['VAE R1']*7+[r]))
+if __name__ == '__main__':
+    print('all fused', t(list(ROWS)))
+    print('R1 x8 fused', t(['VAE R1']*8))
+    for r in ROWS: print(r, 'alone', t([r]), 'R1x7 +', t(['VAE R1']*7+[r]))

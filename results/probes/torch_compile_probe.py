@@ -1,16 +1,10 @@
 # Does torch.compile pay on CPU for the fused training step? Run: OMP_NUM_THREADS=1 .venv/bin/python results/probes/torch_compile_probe.py
 # Prints (warm-up seconds for 20 steps incl. compilation, seconds per step over 200 steps) eager and with the trunk and decoder tail compiled.
-import torch, time, sys
-torch.set_num_threads(1)
-from manifold_vae.models import VAE, TrainConfig, Fused, _train_loop, ROWS
-from manifold_vae.embedding import WAE, WAEConfig
-from manifold_vae import manifolds
-from manifold_vae.data import CircleMap
-data = CircleMap(100, map_seed=0)
-seeds = list(range(5))
-def mk(row):
-    r = ROWS[row]
-    return VAE(row, seeds, embedding=WAE(manifolds.get(r.manifold), seeds, WAEConfig()).decoder if r.learned else None)
+import os, sys, time
+import torch
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fusion_probe import data, mk  # the same rows, seeds and data as the fusion probe (it sets one torch thread)
+from manifold_vae.models import TrainConfig, Fused, _train_loop, ROWS
 def timed(compile_nets, steps=200):
     ms = [mk(r) for r in ROWS]
     f = Fused(ms)
