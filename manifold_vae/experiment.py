@@ -5,7 +5,7 @@
 # %% ../nbs/08_experiment.ipynb #ad4cf8c1
 from __future__ import annotations
 import ast, dataclasses, functools, hashlib, json, math, os, platform, re, sys, tempfile, time, warnings
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import torch
 from tqdm.auto import tqdm
@@ -13,7 +13,7 @@ import manifold_vae
 from .data import CircleMap, circle_dataset, load_points
 from .embedding import WAEConfig, WAE, train_wae, check_embedding, target_results, plot_embedding
 from . import manifolds
-from .models import ROWS, PAPER_ROWS, ModelConfig, TrainConfig, VAE, NonFiniteLoss, train, evaluate, Fused, _train_loop, pad_points, ALIGN
+from .models import ROWS, PAPER_ROWS, ModelConfig, TrainConfig, VAE, train, evaluate, Fused, _train_loop, pad_points, ALIGN
 from .layers import member_streams
 from .sweep import LocalExecutor
 

@@ -5,7 +5,7 @@
 # %% ../nbs/02_manifolds.ipynb #0c5fb53a
 from __future__ import annotations
 import math
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 import torch
 from torch import nn
 from fastcore.basics import patch

@@ -11,6 +11,8 @@ import torch
 __all__ = ['MemberStreams', 'rand', 'randn', 'for_members', 'standard_gamma']
 
 # %% ../nbs/00a_streams.ipynb #a0f0ea36
+_TORCH = dict(uniform=torch.rand, normal=torch.randn) # torch's draw for each kind of number
+
 class MemberStreams:
     "One random stream per stacked member (first dimension of every draw), buffered in chunks."
     def __init__(self, generators:list, # one torch.Generator per member
@@ -25,7 +27,7 @@ class MemberStreams:
     def _take(self, kind:str, n:int, dtype) -> torch.Tensor: # (S, n): the next n numbers of each member's stream of this kind
         buf, pos = self._buf.get((kind, dtype), (None, 0))
         if buf is None or pos + n > buf.shape[1]:
-            draw = torch.rand if kind == 'uniform' else torch.randn
+            draw = _TORCH[kind]
             m = max(self.chunk, n)
             new = torch.stack([draw(m, generator=g, dtype=dtype, device=g.device) for g in self.generators])
             buf, pos = (new if buf is None else torch.cat([buf[:, pos:], new], 1)), 0
@@ -39,21 +41,22 @@ class MemberStreams:
         return self._take(kind, math.prod(shape[1:]), dtype).reshape(shape).to(device)
 
 # %% ../nbs/00a_streams.ipynb #87d25a38
-def _dev(generator, device): return generator.device if isinstance(generator, torch.Generator) else device
+def _numbers(kind, shape, generator, dtype, device): # `kind` of numbers from torch's generator (drawn where it lives) or member streams
+    if isinstance(generator, MemberStreams): return generator._draw(kind, shape, dtype, device)
+    where = generator.device if isinstance(generator, torch.Generator) else device
+    return _TORCH[kind](shape, generator=generator, dtype=dtype, device=where).to(device)
 
 def rand(shape:tuple, # the shape of the draw; with member streams, (S, ...)
          generator:torch.Generator|MemberStreams|None=None,
          dtype=torch.float32, device=None) -> torch.Tensor:
     "U[0, 1) numbers from `generator`: torch's generator, or one stream per member."
-    if isinstance(generator, MemberStreams): return generator._draw('uniform', shape, dtype, device)
-    return torch.rand(shape, generator=generator, dtype=dtype, device=_dev(generator, device)).to(device)
+    return _numbers('uniform', shape, generator, dtype, device)
 
 def randn(shape:tuple, # the shape of the draw; with member streams, (S, ...)
           generator:torch.Generator|MemberStreams|None=None,
           dtype=torch.float32, device=None) -> torch.Tensor:
     "Standard normal numbers from `generator`: torch's generator, or one stream per member."
-    if isinstance(generator, MemberStreams): return generator._draw('normal', shape, dtype, device)
-    return torch.randn(shape, generator=generator, dtype=dtype, device=_dev(generator, device)).to(device)
+    return _numbers('normal', shape, generator, dtype, device)
 
 def for_members(fn, # fn(*member_args, generator) → tensor: one member's draw
                 generator:torch.Generator|MemberStreams|None, # with member streams, fn runs once per member with its generator

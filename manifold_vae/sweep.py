@@ -4,7 +4,6 @@
 
 # %% ../nbs/07a_sweep.ipynb #ed6cc1bd
 from __future__ import annotations
-import os
 from pathlib import Path
 
 # %% auto #0
