@@ -10,7 +10,8 @@ from pathlib import Path
 if not sys.stderr.isatty(): os.environ.setdefault('TQDM_MININTERVAL', '30')
 import torch
 from .models import ROWS
-from .experiment import ExperimentConfig, quick_config, is_full, check_out, OutFolderError, run_table1, run_bench, _slug
+from .experiment import ExperimentConfig, quick_config, is_full, check_out, OutFolderError, run_table1, _slug
+from .bench import run_bench
 from .sweep import EXECUTORS, make_executor
 
 # %% auto #0
@@ -86,6 +87,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument('--fresh', action='store_true', help='start over: delete earlier result files in the output folder')
     add_executor_args(t)
     b.add_argument('--bench-steps', type=positive_int, default=300, help='steps timed per row and mode (default 300)')
+    b.add_argument('--bench-rounds', type=positive_int, default=3, help='throughput rounds, each timing every mode (default 3)')
     b.add_argument('--out', default=None, help='where bench.md goes (default as for table1)')
     b.add_argument('--table-out', default=None, help='folder for the timed full-table run (default: a temporary folder)')
     b.add_argument('--skip-table', action='store_true', help='only the throughput comparison')
@@ -139,7 +141,7 @@ def main(argv:list|None=None, # arguments (default: sys.argv[1:])
             res = run_table1(cfg, out, fresh=a.fresh, executor=ex)
             print(res['markdown'])
             print(f"\nwrote {out}/table1.json, {out}/table1.md and figures: {', '.join(Path(f).name for f in res['figures'])}")
-        else: print(run_bench(cfg, a.bench_steps, out, a.table_out, a.skip_table, a.skip_topology))
+        else: print(run_bench(cfg, a.bench_steps, out, a.table_out, a.skip_table, a.skip_topology, rounds=a.bench_rounds))
     return 0
 
 # %% ../nbs/11_cli.ipynb #67278c6b

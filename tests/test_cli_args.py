@@ -19,7 +19,7 @@ TINY = ['--quick', '--steps', '10']
 @pytest.mark.parametrize('argv, arg', [
     (['table1', '--seeds', '0'], '--seeds'), (['table1', '--seeds', '-1'], '--seeds'), (['table1', '--steps', '-5'], '--steps'),
     (['table1', '--steps', '0'], '--steps'), (['table1', '--threads', '0'], '--threads'), (['table1', '--device', 'banana'], '--device'),
-    (['bench', '--bench-steps', '0'], '--bench-steps'), (['table1', '--seeds', 'two'], '--seeds'), (['table1', '--rows', 'VAE R3'], '--rows')]
+    (['bench', '--bench-steps', '0'], '--bench-steps'), (['bench', '--bench-rounds', '0'], '--bench-rounds'), (['table1', '--seeds', 'two'], '--seeds'), (['table1', '--rows', 'VAE R3'], '--rows')]
     + ([(['table1', '--device', 'cuda'], '--device')] if not torch.cuda.is_available() else []))
 def test_item8_bad_values_refused_with_one_line(argv, arg, tmp_path):
     code, out, err = run(argv + ['--out', tmp_path / 'o'])
@@ -91,9 +91,10 @@ def test_item3_write_failure_leaves_no_tmp(tmp_path):
     assert (tmp_path / 'x.json').read_text().split() == ['{', '"a":', 'null,', '"b":', '[', 'null', ']', '}']
 
 def test_bench_quick(tmp_path):
-    code, out, err = run(['bench', '--quick', '--rows', 'vae_r1', '--bench-steps', '5', '--skip-table', '--out', tmp_path])
+    code, out, err = run(['bench', '--quick', '--rows', 'vae_r1', '--bench-steps', '5', '--bench-rounds', '2', '--skip-table', '--skip-topology', '--out', tmp_path])
     assert code == 0, err
-    assert '| VAE R1 |' in (tmp_path / 'bench.md').read_text()
+    text = (tmp_path / 'bench.md').read_text()
+    assert '| VAE R1 |' in text and 'in each of 2 round(s)' in text
 
 def test_topology_dispatch(monkeypatch):
     got = []
