@@ -77,12 +77,11 @@ def summarize_throughput(thr:dict, # the output of `bench_throughput`
                       speedup=per(lambda t: t['loop'][row] / t['stacked'][row]),
                       over_er=per(lambda t: t['stacked'][row] / t['stacked'][ref]) if ref else None) for row in thr['rows']}
     loop, stacked = (lambda t: sum(t['loop'].values())), (lambda t: sum(t['stacked'].values()))
-    return dict(rows=rows, loop=per(loop), stacked_rows=per(stacked), fused=per(lambda t: t['fused']), shared=per(lambda t: t['shared']),
-                fused_er=per(lambda t: t['fused_er']), shared_er=per(lambda t: t['shared_er']),
+    modes = ('fused', 'shared', 'fused_er', 'shared_er')
+    return dict(rows=rows, loop=per(loop), stacked_rows=per(stacked), **{k: per(lambda t, k=k: t[k]) for k in modes},
+                **{f'{k}_share': per(lambda t, k=k: t[k] / t['fused']) for k in modes[1:]},  # shares of the fused step: shared, fused_er, shared_er
                 stacked_over_loop=per(lambda t: loop(t) / stacked(t)), fused_over_loop=per(lambda t: loop(t) / t['fused']),
-                fused_over_stacked=per(lambda t: stacked(t) / t['fused']), shared_share=per(lambda t: t['shared'] / t['fused']),
-                latents=per(lambda t: t['fused'] - t['shared']), er_share=per(lambda t: t['fused_er'] / t['fused']),
-                shared_er_share=per(lambda t: t['shared_er'] / t['fused']))
+                fused_over_stacked=per(lambda t: stacked(t) / t['fused']), latents=per(lambda t: t['fused'] - t['shared']))
 
 # %% ../nbs/08a_bench.ipynb #9b1c6106
 def _fmt(v:tuple) -> str: return f"{v[0]:.2f}× ({v[1]:.2f}–{v[2]:.2f})" # (median, min, max) of a ratio
@@ -110,7 +109,7 @@ def throughput_lines(thr:dict, # the output of `bench_throughput`
     if 0 < len(thr['er_rows']) < nr:
         k = len(thr['er_rows'])
         lines += ["", f"The {k} {'row' if k == 1 else 'rows'} without the spherical families, fused: {s['fused_er'][0]:.1f} s per {steps} steps, "
-                  f"{_pct(s['er_share'])} of all rows'; with the cheapest latent, {s['shared_er'][0]:.1f} s."]
+                  f"{_pct(s['fused_er_share'])} of all rows'; with the cheapest latent, {s['shared_er'][0]:.1f} s."]
     sp = {row: r['over_er'] for row, r in s['rows'].items() if r['over_er'] is not None}
     if sp and {'S-VAE (vMF)', 'Power Spherical'} & set(sp):
         lines += ["", "Training step of ER beside the field's spherical families (same networks, stacked seeds; ER projection's steps/s over "
@@ -133,14 +132,14 @@ def table_lines(res:dict, # what `experiment.run_table1` returned for a run from
              f"({', '.join(f'{row} {v:.0f} s' for row, v in ev.items())}), the rest (learned maps, figures, files) {rest:.0f} s."]
     if thr is None: return lines
     s, er = summarize_throughput(thr), thr['er_rows']
-    shared_ok = SHARED_ROW in ev and any(r['row'] == SHARED_ROW and 'eval_seconds' in r for r in runs)
+    shared_ok = any(r['row'] == SHARED_ROW and 'eval_seconds' in r for r in runs)  # VAE R1 in the table, and evaluated
     if shared_ok:
         f_tr, f_ev = tr * s['shared_share'][0], ev[SHARED_ROW] * len(cfg.rows)
         lines += ["", f"Reference point, not a bound — this code with every row's latent no dearer than {SHARED_ROW}'s: training ≈ {f_tr:.0f} s "
                   f"(the measured {tr:.0f} s × the shared networks' share of a fused step), evaluation ≈ {f_ev:.0f} s ({SHARED_ROW}'s "
                   f"{ev[SHARED_ROW]:.1f} s × {len(cfg.rows)} rows), the rest {rest:.0f} s: **≈ {f_tr + f_ev + rest:.0f} s**."]
     if 0 < len(er) < len(cfg.rows):
-        e_tr, e_ev, rr = tr * s['er_share'][0], sum(ev[r] for r in er), ('row' if len(er) == 1 else 'rows')
+        e_tr, e_ev, rr = tr * s['fused_er_share'][0], sum(ev[r] for r in er), ('row' if len(er) == 1 else 'rows')
         lines += ["", f"Without the spherical families ({len(er)} {rr}), estimated from this run's parts: training ≈ {e_tr:.0f} s (the measured "
                   f"{tr:.0f} s × the {len(er)} {rr}' share of a fused step), evaluation {e_ev:.0f} s, the rest {rest:.0f} s: **≈ {e_tr + e_ev + rest:.0f} s**"
                   + (f"; the reference point for them ≈ {tr * s['shared_er_share'][0] + ev[SHARED_ROW] * len(er) + rest:.0f} s." if shared_ok else ".")]
