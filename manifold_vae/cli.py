@@ -4,8 +4,9 @@
 
 # %% ../nbs/11_cli.ipynb #fc0d2b3a
 from __future__ import annotations
-import argparse, dataclasses, importlib, os, sys, warnings
+import argparse, dataclasses, importlib, os, sys, threading, warnings
 from pathlib import Path
+from . import __version__
 # A redirected log gets a progress line every 30 s, not one per tqdm update (tqdm reads TQDM_MININTERVAL when it is imported, below).
 if not sys.stderr.isatty(): os.environ.setdefault('TQDM_MININTERVAL', '30')
 import torch
@@ -49,8 +50,9 @@ def row_names(s:str) -> list:
 class _Parser(argparse.ArgumentParser):
     def error(self, message): self.exit(2, f"{self.prog}: error: {message}\n")
 
-def add_executor_args(p:argparse.ArgumentParser):
-    "--executor and the options of the submitit executor (chapter `sweep`)."
+def add_executor_args(p:argparse.ArgumentParser, workers:int=1): # workers: the default of --workers
+    "--executor, --workers and the options of the submitit executor (chapter `sweep`)."
+    p.add_argument('--workers', type=positive_int, default=workers, help=f'local worker processes, one torch thread each (default {workers}); the numbers do not depend on it')
     p.add_argument('--executor', choices=EXECUTORS, default='local', help='where the runs train: local (default: this process, every missing run '
                    'in one fused stack) or submitit (a SLURM job array, one job per row or candidate; needs the optional extra manifold_vae[slurm])')
     p.add_argument('--slurm-partition', default=None, help='SLURM partition for --executor submitit')
@@ -63,17 +65,23 @@ def executor_from_args(a:argparse.Namespace, # parsed arguments with the executo
                        threads:int=1, # CPUs per job
                       ):
     "The executor the command line asks for (ModuleNotFoundError when submitit is asked for but not installed)."
-    if a.executor == 'local': return make_executor('local')
+    if a.executor == 'local': return make_executor('local', workers=a.workers)
     return make_executor('submitit', out, partition=a.slurm_partition, timeout_min=a.slurm_timeout, cpus_per_task=threads,
                          cluster=None if a.submitit_cluster == 'auto' else a.submitit_cluster)
 
 def parser() -> argparse.ArgumentParser:
     "The `manifold-vae` argument parser."
     p = _Parser(prog='manifold-vae', description='Embedding-reparameterization VAEs: the toy experiment of Golikov & Kretov (2018).')
+    p.add_argument('--version', action='version', version=f'manifold-vae {__version__}')
     sub = p.add_subparsers(dest='cmd', required=True, metavar='{table1,bench,topology}')
-    t = sub.add_parser('table1', help='run (or resume) the toy experiment and print Table 1')
-    b = sub.add_parser('bench', help='steps/s per row, stacked vs a loop over seeds, and the full-table wall time')
-    sub.add_parser('topology', help='the topology experiment (manifold_vae.topology); its arguments follow', add_help=False)
+    t = sub.add_parser('table1', help='run (or resume) the toy experiment and print Table 1', formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description='Train every row of Table 1 on the toy task (resuming finished runs) and print the table.',
+                       epilog='examples:\n  manifold-vae table1                 # the full table (about 6-10 min on 2 cores)\n'
+                              '  manifold-vae table1 --quick         # a tiny budget, seconds\n  manifold-vae table1 --rows vae_r1 er_projection --seeds 3')
+    b = sub.add_parser('bench', help='steps/s per row, stacked vs a loop over seeds, and the full-table wall time', formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description='Time training: stacked seeds against a loop, fused rows, the full table, one topology data set.',
+                       epilog='examples:\n  manifold-vae bench --quick --skip-table   # the throughput comparison only, a tiny budget\n  manifold-vae bench')
+    sub.add_parser('topology', help='which latent topology the data have, by likelihood and by persistent homology (manifold-vae topology --help)', add_help=False)
     for q in (t, b):
         q.add_argument('--seeds', type=positive_int, default=None, help='seeds per row (default 5; 2 with --quick)')
         q.add_argument('--steps', type=positive_int, default=None, help='training steps per row and seed (default 10000; 150 with --quick)')
@@ -118,10 +126,19 @@ def _topology(argv:list) -> int:
         return 2
     return topology_main(argv)
 
+def _on_sigterm(signum, frame): raise KeyboardInterrupt
+
 def main(argv:list|None=None, # arguments (default: sys.argv[1:])
         ) -> int|None: # the exit status
-    "`manifold-vae`: `table1` runs (or resumes) the experiment and prints the table; `bench` times it; `topology` runs `manifold_vae.topology`."
-    argv = sys.argv[1:] if argv is None else list(argv)
+    "`manifold-vae`: `table1` runs (or resumes) the experiment and prints the table; `bench` times it; `topology` runs `manifold_vae.topology`. Ctrl-C or SIGTERM: one line, exit 130."
+    import signal
+    if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGTERM, _on_sigterm)
+    try: return _main(sys.argv[1:] if argv is None else list(argv))
+    except KeyboardInterrupt:
+        print("\ninterrupted; rerun the same command to resume (finished runs are kept in the output folder)", file=sys.stderr)
+        return 130
+
+def _main(argv:list) -> int:
     if argv[:1] == ['topology']: return _topology(argv[1:])
     p = parser(); a = p.parse_args(argv)
     cfg = config_from_args(a)
@@ -148,27 +165,30 @@ def main(argv:list|None=None, # arguments (default: sys.argv[1:])
 def topology_parser() -> argparse.ArgumentParser:
     "The `manifold-vae topology` argument parser."
     from manifold_vae.topology import CANDIDATES, DEFAULT_CANDIDATES
-    p = _Parser(prog='manifold-vae topology', description='Which latent topology fits the data best, by held-out likelihood.')
+    p = _Parser(prog='manifold-vae topology', formatter_class=argparse.RawDescriptionHelpFormatter,
+                description='Which latent topology the data have: every candidate latent fitted, the best chosen by held-out likelihood, persistent homology beside it.',
+                epilog='examples:\n  manifold-vae topology points.npy --out results/mine      # about 2-3 min on 2 cores\n'
+                       '  manifold-vae topology suite:torus-0.05 --out /tmp/t --candidates R2 torus\n  manifold-vae topology --suite --out results/topology')
     p.add_argument('data', nargs='?', help='a .npy array (N, D), a text/CSV file of numbers (a row per point), or suite:NAME')
     p.add_argument('--out', required=True, help='output folder (topology.json, topology.md, topology_codes.png, runs/)')
-    p.add_argument('--candidates', default=None, help=f"comma-separated subset of: {','.join(CANDIDATES)} (default: the eight topologies {','.join(DEFAULT_CANDIDATES)})")
-    p.add_argument('--seeds', type=positive_int, default=None, help='seeds per candidate (default 3)')
+    p.add_argument('--candidates', nargs='+', default=None, help=f"a subset of: {' '.join(CANDIDATES)}, separated by spaces or commas (default: the eight topologies {' '.join(DEFAULT_CANDIDATES)})")
+    p.add_argument('--seeds', type=positive_int, default=None, help='restarts per candidate (default 5)')
     p.add_argument('--steps', type=positive_int, default=None, help='training steps per candidate (default 3000)')
     p.add_argument('--n', type=positive_int, default=2000, help='points drawn from a built-in data set (default 2000)')
     p.add_argument('--quick', action='store_true', help='a tiny budget that exercises the code (verdicts mean nothing)')
     p.add_argument('--suite', action='store_true', help='run every built-in data set and print the confusion matrix')
     p.add_argument('--threads', type=positive_int, default=1, help='torch threads (default 1)')
     p.add_argument('--device', type=device, default='cpu', help='torch device (default cpu)')
-    add_executor_args(p)
+    add_executor_args(p, workers=os.cpu_count() or 1)
     return p
 
 def topology_command(argv:list|None=None) -> dict:
     "`manifold-vae topology`'s work: fit every candidate, select, report; returns topology.json's content (or suite.json's)."
     from manifold_vae import topology as T
-    from manifold_vae.data import load_points
+    from manifold_vae.data import load_points, check_points
     p = topology_parser(); a = p.parse_args(argv)
     cfg = T.quick_topology_config() if a.quick else T.TopologyConfig()
-    try: cfg = dataclasses.replace(cfg, candidates=tuple(T.candidates(a.candidates)), threads=a.threads, device=a.device,
+    try: cfg = dataclasses.replace(cfg, candidates=tuple(T.candidates(None if a.candidates is None else ','.join(a.candidates))), threads=a.threads, device=a.device, workers=a.workers,
                                    **{k: v for k, v in (('seeds', a.seeds), ('steps', a.steps)) if v is not None})
     except ValueError as e: p.error(str(e))
     if a.suite == (a.data is not None): p.error("give DATA, or --suite (not both)")
@@ -181,7 +201,9 @@ def topology_command(argv:list|None=None) -> dict:
         res = T.run_suite(out, cfg, n=a.n, executor=ex)
         print((out / 'suite.md').read_text())
         return res
-    try: x, ds, u = load_points(a.data, n=a.n)
+    try:
+        x, ds, u = load_points(a.data, n=a.n)
+        T.standardiser(check_points(x, a.data)[T.split(x, cfg)[0]])
     except ValueError as e: p.error(str(e))
     res = T.run_topology(x, out, cfg, ds, u, executor=ex)
     print(T.markdown(res))

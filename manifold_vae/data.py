@@ -277,9 +277,14 @@ def check_points(x:np.ndarray, # the data, a row per point
     if len(x) < min_points: raise ValueError(f"{source}: {len(x)} points; at least {min_points} are needed to train and hold some out")
     bad = ~np.isfinite(x)
     if bad.any(): raise ValueError(f"{source}: {int(bad.sum())} non-finite values (NaN or inf), first in row {int(np.nonzero(bad.any(1))[0][0])}")
-    const = np.nonzero(x.std(0) == 0)[0]
+    big = np.abs(x) > np.finfo(np.float32).max
+    if big.any(): raise ValueError(f"{source}: {int(big.sum())} value(s) beyond float32's range (±3.4e38), first in row {int(np.nonzero(big.any(1))[0][0])}; rescale the data")
+    x32 = x.astype(np.float32)  # the checks below are made on the array that will be trained on
+    scale = float(np.abs(x32).max())
+    if 0 < scale < 1e-35: raise ValueError(f"{source}: the largest value is {scale:.3g}, near the bottom of float32's range; rescale the data (e.g. divide by {scale:.3g})")
+    const = np.nonzero(x32.std(0, dtype=np.float64) == 0)[0]  # constant once in float32 (e.g. 1 + 1e-12)
     if len(const): raise ValueError(f"{source}: constant column(s) {const[:10].tolist()} carry no information; drop them")
-    return x.astype(np.float32)
+    return x32
 
 def load_points(spec:str, # a .npy file, a text/CSV file, or 'suite:NAME'
                 n:int=2000, # points drawn from a built-in data set
@@ -291,13 +296,20 @@ def load_points(spec:str, # a .npy file, a text/CSV file, or 'suite:NAME'
         x, u = ds.sample((n,), torch.Generator().manual_seed(seed))
         return x.numpy(), ds, u
     p = Path(spec)
+    if p.is_dir(): raise ValueError(f"{spec}: is a folder; give a .npy or text file of points")
     if not p.is_file(): raise ValueError(f"{spec}: no such file (give a .npy or text file, or suite:NAME with NAME in {', '.join(SUITE)})")
+    if p.stat().st_size == 0: raise ValueError(f"{spec}: the file is empty")
     if p.suffix == '.npy':
+        if p.read_bytes()[:6] != b'\x93NUMPY': raise ValueError(f"{spec}: not a NumPy .npy file (no .npy header); a text file of numbers should be named .csv or .txt")
         try: x = np.load(p, allow_pickle=False)
         except Exception as e: raise ValueError(f"{spec}: not a readable .npy array ({e})") from None
     else:
         try:
-            text = p.read_text()
-            x = np.loadtxt(p, delimiter=',' if ',' in text else None, ndmin=2, comments='#')
+            lines = [l for l in p.read_text().splitlines() if l.strip() and not l.lstrip().startswith('#')]
+            if not lines: raise ValueError("no rows of numbers")
+            sep = ',' if ',' in lines[0] else None
+            try: [float(v) for v in lines[0].split(sep)]
+            except ValueError: lines = lines[1:]  # a header row of column names
+            x = np.loadtxt(lines, delimiter=sep, ndmin=2)
         except (ValueError, UnicodeDecodeError) as e: raise ValueError(f"{spec}: not a file of numbers ({str(e).splitlines()[0]})") from None
     return check_points(x, spec), None, None

@@ -12,9 +12,9 @@ import torch.nn.functional as F
 from .streams import MemberStreams, rand, randn, standard_gamma
 
 # %% auto #0
-__all__ = ['SUPPORTED_DTYPES', 'SD_MIN', 'NU_MIN', 'M_MIN', 'NU_INIT', 'unit_from_logit', 'SafeBeta', 'GNormal', 'Factorised',
-           'Product', 'gaussian_prior', 'uniform_prior', 'draw', 'beta_posterior', 'gaussian_posterior', 'LatentFamily',
-           'family', 'BetaFamily', 'GaussianFamily']
+__all__ = ['SUPPORTED_DTYPES', 'SD_MIN', 'NU_MIN', 'M_MIN', 'NU_INIT', 'unit_from_logit', 'SafeBeta', 'GNormal', 'GUniform',
+           'Factorised', 'Product', 'gaussian_prior', 'uniform_prior', 'draw', 'beta_posterior', 'gaussian_posterior',
+           'LatentFamily', 'family', 'BetaFamily', 'GaussianFamily']
 
 # %% ../nbs/03_distributions.ipynb #9b2a67c0
 SUPPORTED_DTYPES = (torch.float32, torch.float64)
@@ -77,6 +77,13 @@ class GNormal(Normal):
     def rsample(self, sample_shape=torch.Size(), generator:torch.Generator|MemberStreams|None=None):
         return self.loc + self.scale * randn(self._extended_shape(sample_shape), generator, self.loc.dtype, self.loc.device)
 
+class GUniform(Uniform):
+    "`torch.distributions.Uniform` whose `rsample` (and so `sample`) takes a generator."
+    def rsample(self, sample_shape=torch.Size(), generator:torch.Generator|MemberStreams|None=None):
+        return self.low + (self.high - self.low) * rand(self._extended_shape(sample_shape), generator, self.low.dtype, self.low.device)
+    def sample(self, sample_shape=torch.Size(), generator:torch.Generator|MemberStreams|None=None):
+        with torch.no_grad(): return self.rsample(sample_shape, generator)
+
 class Factorised(Independent):
     "Independent coordinates of a hidden latent (event shape (d,)): `rsample` takes a generator, `map_params` rebuilds it from mapped parameters."
     def __init__(self, base:Distribution, # a distribution with batch shape (..., d)
@@ -85,6 +92,8 @@ class Factorised(Independent):
 
     def rsample(self, sample_shape=torch.Size(), generator:torch.Generator|None=None):
         return self.base_dist.rsample(sample_shape, generator=generator)
+    def sample(self, sample_shape=torch.Size(), generator:torch.Generator|None=None):
+        with torch.no_grad(): return self.rsample(sample_shape, generator=generator)
 
     def map_params(self, fn) -> Factorised: # fn: tensor → tensor, applied to every parameter
         base = self.base_dist
@@ -100,6 +109,8 @@ class Product(Distribution):
         self.parts, self.sizes = list(parts), [p.event_shape[-1] for p in parts]
         super().__init__(parts[0].batch_shape, torch.Size([sum(self.sizes)]), validate_args=False)
 
+    def sample(self, sample_shape=torch.Size(), generator:torch.Generator|None=None):
+        with torch.no_grad(): return self.rsample(sample_shape, generator=generator)
     def rsample(self, sample_shape=torch.Size(), generator:torch.Generator|None=None):
         parts = [p.rsample(sample_shape, generator=generator) for p in self.parts]
         self._last = (torch.cat(parts, -1), parts)  # log_prob of this sample scores each part's own tensor (a family may cache its exact logit)
@@ -128,7 +139,7 @@ def gaussian_prior(shape:tuple, # batch shape + (d,), e.g. (S, 1, d)
 def uniform_prior(shape:tuple, # batch shape + (d,)
                   dtype=torch.float32, device=None) -> Factorised:
     "The uniform prior U(0, 1)^d on the hidden space of ER."
-    return Factorised(Uniform(torch.zeros(shape, dtype=dtype, device=device), torch.ones(shape, dtype=dtype, device=device), validate_args=False))
+    return Factorised(GUniform(torch.zeros(shape, dtype=dtype, device=device), torch.ones(shape, dtype=dtype, device=device), validate_args=False))
 
 # %% ../nbs/03_distributions.ipynb #411477e0
 def draw(dist:Distribution, # a `Factorised` or `Product` posterior

@@ -41,7 +41,9 @@ class Manifold:
         raise NotImplementedError
     def distance(self, z:torch.Tensor) -> torch.Tensor: # (..., n) → (...) Euclidean distance to M
         raise NotImplementedError
-    def __call__(self, u): return self.embed(u)
+    def __call__(self, u): # embed, refusing a u of the wrong width
+        if u.shape[-1] != self.d: raise ValueError(f"{self.name}: u must have {self.d} columns (the hidden dimension); got shape {tuple(u.shape)}")
+        return self.embed(u)
     def __repr__(self): return f"manifolds.get({self.name!r})"
 
 # %% ../nbs/02_manifolds.ipynb #a4c76dad

@@ -35,6 +35,7 @@ class Latent(nn.Module):
                  group:bool=False, # add a group head whose element acts on f(u)
                 ):
         super().__init__()
+        if d is not None and not (isinstance(d, int) and not isinstance(d, bool) and d >= 1): raise ValueError(f"d must be a positive integer, got {d!r}")
         fam = distributions.family(family)
         M = manifolds.get(manifold) if isinstance(manifold, str) else manifold
         ambient = getattr(fam, 'ambient', None) # a family whose samples are points of M itself says how wide they are
@@ -60,6 +61,7 @@ class Latent(nn.Module):
               group_raw:torch.Tensor|None=None, # the group head's output (..., n_group_raw), or None
              ) -> torch.Tensor: # z (..., n_z), fed to the decoder
         "z = g · f(u): the embedding (learned or exact), then the group element made from the head's output."
+        if u.shape[-1] != self.d: raise ValueError(f"u must have {self.d} columns (the hidden dimension of {self.extra_repr()}); got shape {tuple(u.shape)}")
         if self.manifold is None: return u
         z = u if self.on_manifold else (self.f if self.f is not None else self.manifold.embed)(u)
         return z if group_raw is None else self.manifold.act(self.manifold.group_from_raw(group_raw), z)
@@ -72,6 +74,8 @@ class Latent(nn.Module):
 class ProductLatent(nn.Module):
     "Independent latent factors side by side: their heads, hidden points and codes are concatenated, their KLs added."
     def __init__(self, *parts:Latent):
+        if not parts: raise ValueError("ProductLatent needs at least one Latent factor")
+        if not all(isinstance(p, Latent) for p in parts): raise ValueError(f"ProductLatent's factors must be Latent objects; got {[type(p).__name__ for p in parts]}")
         super().__init__()
         self.parts = nn.ModuleList(parts)
         self.d, self.n_raw, self.n_group_raw, self.n_z = (sum(getattr(p, k) for p in parts) for k in ('d', 'n_raw', 'n_group_raw', 'n_z'))
@@ -81,6 +85,7 @@ class ProductLatent(nn.Module):
     def prior(self, shape, dtype=torch.float32, device=None):
         return Product([p.prior((*shape[:-1], p.d), dtype, device) for p in self.parts])
     def embed(self, u, group_raw=None):
+        if u.shape[-1] != self.d: raise ValueError(f"u must have {self.d} columns (the sum of the factors' hidden dimensions); got shape {tuple(u.shape)}")
         gs = group_raw.split([p.n_group_raw for p in self.parts], -1) if group_raw is not None else [None] * len(self.parts)
         return torch.cat([p.embed(ui, g if p.group else None) for p, ui, g in zip(self.parts, u.split([p.d for p in self.parts], -1), gs)], -1)
 
@@ -218,6 +223,10 @@ def log_weights(self:VAE, x:torch.Tensor, # data (S, N, D) or (N, D)
     S, N, _ = x.shape
     q, qk, u, ll = self._sample(x, k, generator)
     log_q, log_p = qk.log_prob(u), self.prior(u).log_prob(u)
+    M = getattr(self.latent, 'manifold', None)
+    if M is not None and M.cover > 1 and self.latent.f is None and not self.latent.on_manifold:
+        # f covers M `cover` times: score u under the posterior spread over every sheet, q'(u) = mean_j q(σ_j u) (see below)
+        log_q = qk.log_prob(M.sheets(u)).logsumexp(0) - math.log(M.cover)
     if on_manifold:
         if getattr(self.latent, 'manifold', None) is None: raise ValueError("on_manifold needs one latent embedded in a manifold by f")
         if not self.latent.on_manifold: # a family on M itself already gives densities on M

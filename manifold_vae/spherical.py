@@ -36,6 +36,8 @@ class HypersphericalUniform(Distribution):
 
     def rsample(self, sample_shape=torch.Size(), generator:torch.Generator|None=None):
         return _unit(self._extended_shape(sample_shape), generator, self.dtype, self.device)
+    def sample(self, sample_shape=torch.Size(), generator:torch.Generator|None=None):
+        with torch.no_grad(): return self.rsample(sample_shape, generator)
     def log_prob(self, value): return torch.full(value.shape[:-1], -log_sphere_area(self.m), dtype=value.dtype, device=value.device)
     def entropy(self): return torch.full(self.batch_shape, log_sphere_area(self.m), dtype=self.dtype, device=self.device)
     @property

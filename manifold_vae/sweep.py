@@ -4,18 +4,64 @@
 
 # %% ../nbs/07a_sweep.ipynb #ed6cc1bd
 from __future__ import annotations
+import importlib, os, signal
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['EXECUTORS', 'LocalExecutor', 'SubmititExecutor', 'make_executor']
 
 # %% ../nbs/07a_sweep.ipynb #56b9841b
+_WORKER = dict(in_task=False, stop=False) # a worker process's state
+
+def _interrupt(signum, frame): # SIGUSR1 from the main process: stop the task now, or skip any task not yet begun
+    _WORKER['stop'] = True
+    if _WORKER['in_task']: raise KeyboardInterrupt
+
+def _start_worker(module:str): # a worker imports the task's module while it starts
+    signal.signal(signal.SIGUSR1, _interrupt)
+    importlib.import_module(module)
+
+def _run(fn, *args): # a task in a worker, stoppable by SIGUSR1
+    if _WORKER['stop']: raise KeyboardInterrupt
+    _WORKER['in_task'] = True
+    try: return fn(*args)
+    finally: _WORKER['in_task'] = False
+
 class LocalExecutor:
-    "Everything in this process as one task: every missing run trains in one fused stack."
+    "On this machine: one task in this process (`workers=1`: every missing run in one fused stack), or the groups dealt into `workers` tasks that run in worker processes side by side."
     name = 'local'
-    def split(self, todo:dict) -> list: return [dict(todo)] if todo else []
-    def map(self, fn, tasks:list) -> list: return [fn(*t) for t in tasks]
-    def __repr__(self): return 'LocalExecutor()'
+    def __init__(self, workers:int=1): # processes; each task is one fused stack
+        if not (isinstance(workers, int) and workers >= 1): raise ValueError(f"workers must be a positive integer, got {workers!r}")
+        self.workers = workers
+
+    def split(self, todo:dict) -> list:
+        "The groups dealt into at most `workers` tasks with balanced numbers of seeds (largest first, each to the lightest task), each task in the groups' own order."
+        if not todo: return []
+        loads = [[0, []] for _ in range(min(self.workers, len(todo)))]
+        for k in sorted(todo, key=lambda k: -len(todo[k])):
+            light = min(loads, key=lambda l: l[0])
+            light[0] += len(todo[k]); light[1].append(k)
+        return [{k: todo[k] for k in todo if k in ks} for _, ks in loads]
+
+    def map(self, fn, tasks:list) -> list:
+        if self.workers == 1 or len(tasks) <= 1: return [fn(*t) for t in tasks]
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the workers start with Ctrl-C ignored (inherited): the main process stops them
+        try:
+            pool = ProcessPoolExecutor(min(self.workers, len(tasks)), mp_context=mp.get_context('spawn'),
+                                       initializer=_start_worker, initargs=(fn.__module__,))
+            futures = [pool.submit(_run, fn, *t) for t in tasks]
+        finally: signal.signal(signal.SIGINT, old)
+        try: return [f.result() for f in futures]
+        except BaseException:  # an interrupt (or a failed task) stops the other workers too: what they finished is in the results folder
+            for f in futures: f.cancel()
+            for proc in list(getattr(pool, '_processes', {}).values()):
+                if proc.is_alive(): os.kill(proc.pid, signal.SIGUSR1)  # its task raises KeyboardInterrupt, and the worker exits cleanly at shutdown
+            raise
+        finally: pool.shutdown(wait=True, cancel_futures=True)
+
+    def __repr__(self): return f'LocalExecutor(workers={self.workers})'
 
 # %% ../nbs/07a_sweep.ipynb #04bb718e
 class SubmititExecutor:
@@ -50,9 +96,9 @@ EXECUTORS = ('local', 'submitit')
 
 def make_executor(name:str='local', # 'local' or 'submitit'
                   folder:str|Path='.', # the results folder: submitit's files go to `folder/submitit`
-                  **kw, # passed to `SubmititExecutor` (partition, cluster, timeout_min, …)
+                  **kw, # passed to the executor: `LocalExecutor` (workers) or `SubmititExecutor` (partition, cluster, timeout_min, …)
                  ):
     "The executor called `name`."
-    if name == 'local': return LocalExecutor()
+    if name == 'local': return LocalExecutor(**kw)
     if name == 'submitit': return SubmititExecutor(Path(folder) / 'submitit', **kw)
     raise ValueError(f"unknown executor {name!r}; known: {', '.join(EXECUTORS)}")

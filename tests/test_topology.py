@@ -56,7 +56,7 @@ def test_user_npy_and_exact_resume(points, tmp_path):
     assert r.returncode == 0, r.stderr
     assert '| candidate |' in r.stdout and 'fitting' in r.stderr  # table on stdout, progress on stderr
     first = json.loads((tmp_path / 'topology.json').read_text())
-    assert first['ceiling'] is None and first['n_train'] + first['n_test'] == 200 and len(first['candidates']) == 2
+    assert first['ceiling'] is None and first['n_train'] + first['n_valid'] + first['n_test'] == 200 and len(first['candidates']) == 2
     victim = next((tmp_path / 'runs').glob('circle__*.json')); victim.unlink()
     (tmp_path / 'runs' / 'R1__junk.json').write_text('{not json')  # a stray corrupt file with another key is ignored
     r = run(d / 'x.npy', '--out', tmp_path, *QUICK)
