@@ -49,13 +49,14 @@ def compare(val_b, test_b, val_c, test_c, # validation means (S,) and test score
     n = len(d)
     se_p = float(d.std(ddof=1) / math.sqrt(n))
     s = min(len(val_b), len(val_c))
-    se_r = 0.
-    if s > 1:  # the restarts' error: the bootstrap of the procedure, or the normal-theory spread of a best of S, whichever is larger
-        boot = (_procedure(val_b, test_b.mean(1), rng) - _procedure(val_c, test_c.mean(1), rng)).std(ddof=1)
-        normal = math.sqrt(sum(max_variance(len(t)) * _spread(t.mean(1))**2 for t in (test_b, test_c)))
-        se_r = max(boot, normal) if normal_theory else boot
+    if s < 2:  # a candidate with one finished restart: its restarts' spread is unknown, so it can be called neither worse nor equivalent
+        return dict(diff=float(d.mean()), se=None, se_points=se_p, se_restarts=None, df=None, crit=None, t=None, worse=False, equivalent=False)
+    # the restarts' error: the bootstrap of the procedure, or the normal-theory spread of a best of S, whichever is larger
+    boot = (_procedure(val_b, test_b.mean(1), rng) - _procedure(val_c, test_c.mean(1), rng)).std(ddof=1)
+    normal = math.sqrt(sum(max_variance(len(t)) * _spread(t.mean(1))**2 for t in (test_b, test_c)))
+    se_r = max(boot, normal) if normal_theory else boot
     se = math.sqrt(se_p**2 + se_r**2)
-    nu = (se_p**2 + se_r**2)**2 / (se_p**4 / (n - 1) + (se_r**4 / (s - 1) if s > 1 else 0.)) if se > 0 else math.inf
+    nu = (se_p**2 + se_r**2)**2 / (se_p**4 / (n - 1) + se_r**4 / (s - 1)) if se > 0 else math.inf
     crit = float(stats.t.ppf(1 - alpha / (sides * max(m, 1)), nu))  # two-sided: which of the two is 'the best' was itself decided by the data
     diff = float(d.mean())
     return dict(diff=diff, se=se, se_points=se_p, se_restarts=float(se_r), df=float(nu), crit=crit, t=diff / se if se > 0 else math.inf * np.sign(diff),
@@ -90,9 +91,9 @@ def select(records:list, # dicts with name, d, topology and per-restart per-poin
     chosen = {n: int(np.argmax(v)) for n, (r, v, t) in got.items()}
     out = dict(best=best, compare=cmp, chosen=chosen, undecided=answer if len(answer) > 1 else [])
     if len(answer) > 1: return dict(selected=None, **out)
-    euclid = [n for n in got if top[n].startswith('R')]
-    if top[best].startswith('R') and dim[best] == max(dim[n] for n in euclid) and answer == [top[best]] \
-       and all(cmp[n]['worse'] for n in got if not top[n].startswith('R')): return dict(selected='none', **out)
+    euclid, manifold = [n for n in got if top[n].startswith('R')], [n for n in got if not top[n].startswith('R')]
+    if manifold and top[best].startswith('R') and dim[best] == max(dim[n] for n in euclid) and answer == [top[best]] \
+       and all(cmp[n]['worse'] for n in manifold): return dict(selected='none', **out)
     return dict(selected=answer[0], **out)
 
 # %% ../nbs/09b_selection.ipynb #34cf545b

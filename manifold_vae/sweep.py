@@ -4,7 +4,7 @@
 
 # %% ../nbs/07a_sweep.ipynb #ed6cc1bd
 from __future__ import annotations
-import importlib, os, signal
+import importlib, os, signal, sys
 from pathlib import Path
 
 # %% auto #0
@@ -17,8 +17,12 @@ def _interrupt(signum, frame): # SIGUSR1 from the main process: stop the task no
     _WORKER['stop'] = True
     if _WORKER['in_task']: raise KeyboardInterrupt
 
+def _quiet_unraisable(u): # a stop that lands in a destructor (a progress bar's) is not worth a traceback
+    if not isinstance(u.exc_value, KeyboardInterrupt): sys.__unraisablehook__(u)
+
 def _start_worker(module:str): # a worker imports the task's module while it starts
     signal.signal(signal.SIGUSR1, _interrupt)
+    sys.unraisablehook = _quiet_unraisable
     importlib.import_module(module)
 
 def _run(fn, *args): # a task in a worker, stoppable by SIGUSR1
@@ -47,19 +51,23 @@ class LocalExecutor:
         if self.workers == 1 or len(tasks) <= 1: return [fn(*t) for t in tasks]
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
-        old = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the workers start with Ctrl-C ignored (inherited): the main process stops them
+        held = {signal.SIGINT, signal.SIGTERM}
+        signal.pthread_sigmask(signal.SIG_BLOCK, held)  # the workers start with Ctrl-C and SIGTERM blocked (inherited): the main process stops them
+        pool, futures = None, []
         try:
-            pool = ProcessPoolExecutor(min(self.workers, len(tasks)), mp_context=mp.get_context('spawn'),
-                                       initializer=_start_worker, initargs=(fn.__module__,))
-            futures = [pool.submit(_run, fn, *t) for t in tasks]
-        finally: signal.signal(signal.SIGINT, old)
-        try: return [f.result() for f in futures]
+            try:
+                pool = ProcessPoolExecutor(min(self.workers, len(tasks)), mp_context=mp.get_context('spawn'),
+                                           initializer=_start_worker, initargs=(fn.__module__,))
+                futures = [pool.submit(_run, fn, *t) for t in tasks]
+            finally: signal.pthread_sigmask(signal.SIG_UNBLOCK, held)  # an interrupt held meanwhile is raised here
+            return [f.result() for f in futures]
         except BaseException:  # an interrupt (or a failed task) stops the other workers too: what they finished is in the results folder
             for f in futures: f.cancel()
-            for proc in list(getattr(pool, '_processes', {}).values()):
+            for proc in list((getattr(pool, '_processes', None) or {}).values()):
                 if proc.is_alive(): os.kill(proc.pid, signal.SIGUSR1)  # its task raises KeyboardInterrupt, and the worker exits cleanly at shutdown
             raise
-        finally: pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            if pool is not None: pool.shutdown(wait=True, cancel_futures=True)  # joins the workers (stopped ones at once)
 
     def __repr__(self): return f'LocalExecutor(workers={self.workers})'
 

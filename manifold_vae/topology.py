@@ -57,7 +57,7 @@ class TopologyConfig:
     batch:int = 64 # points per step and seed
     lr:float = 1e-3 # Adam
     hidden:int = 64 # width of encoder and decoder layers
-    depth:int = 3 # hidden layers of encoder and decoder (the lever study: 3 fits images and σₙ = 0.01 better than 2)
+    depth:int = 3 # hidden layers of encoder and decoder (the lever study below weighs 2 against 3)
     sigma_init:float = 0.5 # initial likelihood std (the data are standardised)
     k_iwae:int = 1000 # importance samples per held-out point
     test_fraction:float = 0.5 # share of the points held out (half: heavy-tailed per-point differences need many points)

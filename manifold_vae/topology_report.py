@@ -65,13 +65,13 @@ def report(records:list, # the candidates' run records
 def markdown(res:dict) -> str:
     "The ranked table, the verdicts of the likelihood and of persistent homology."
     ceil = res['ceiling'] is not None
-    lines = ["| candidate | d | test IWAE (chosen restart ± se) | ELBO | best − it (se, t; critical t) | restarts' test IWAE |" + (" IWAE − ceiling |" if ceil else ''),
+    lines = ["| candidate | d | test IWAE (chosen restart ± se) | ELBO | best − it (se of points and restarts, t; critical t) | restarts' test IWAE |" + (" IWAE − ceiling |" if ceil else ''),
              "| --- | --- | --- | --- | --- | --- |" + (" --- |" if ceil else '')]
     for c in res['candidates']:
         if c['iwae_mean'] is None: lines.append(f"| {c['name']} | {c['d']} | failed | | | |" + (" |" if ceil else '')); continue
         v = c['vs_best']
         lines.append(f"| {c['name']} | {c['d']} | {c['iwae_mean']:.2f} ± {c['iwae_sem']:.2f} | {c['elbo_mean']:.2f} | "
-                     + ("(best on validation)" if v is None else f"{v['diff']:.2f} ({v['se']:.2f}, {v['t']:.1f}; {v['crit']:.2f})"
+                     + ("(best on validation)" if v is None else f"{v['diff']:.2f} (one restart: not compared)" if v['se'] is None else f"{v['diff']:.2f} ({v['se']:.2f}, {v['t']:.1f}; {v['crit']:.2f})"
                         + (' worse' if v['worse'] else ' equivalent' if v['equivalent'] else ''))
                      + " | " + ', '.join(f"{s:.1f}" for s in c['test_per_restart']) + " |" + (f" {c['iwae_minus_ceiling']:+.2f} |" if ceil else ''))
     lines += ['', f"**likelihood: {res['verdict']}** (by ELBO: {res['verdict_by_elbo']})" + (f"; truth: {res['truth']}" if res['truth'] else '')
