@@ -17,7 +17,7 @@ from .sweep import EXECUTORS, make_executor
 
 # %% auto #0
 __all__ = ['positive_int', 'device', 'row_names', 'add_executor_args', 'executor_from_args', 'parser', 'config_from_args',
-           'default_out', 'main', 'topology_parser', 'topology_command', 'topology_main']
+           'default_out', 'warning_line', 'main', 'topology_parser', 'topology_command', 'topology_main']
 
 # %% ../nbs/11_cli.ipynb #d05d347b
 def positive_int(s:str) -> int:
@@ -128,6 +128,12 @@ def _topology(argv:list) -> int:
 
 def _on_sigterm(signum, frame): raise KeyboardInterrupt
 
+def warning_line(msg) -> str:
+    "A warning as one short line: its first line, without an attached dump of numbers (the run files keep them)."
+    text = str(msg).splitlines()[0] if str(msg).strip() else str(msg)
+    text = text.split(' (quality: {')[0]
+    return f"warning: {text if len(text) <= 200 else text[:197] + '...'}"
+
 def main(argv:list|None=None, # arguments (default: sys.argv[1:])
         ) -> int|None: # the exit status
     "`manifold-vae`: `table1` runs (or resumes) the experiment and prints the table; `bench` times it; `topology` runs `manifold_vae.topology`. Ctrl-C or SIGTERM: one line, exit 130."
@@ -153,7 +159,7 @@ def _main(argv:list) -> int:
         try: ex = executor_from_args(a, out, cfg.threads)
         except (ModuleNotFoundError, ValueError) as e: fail('--executor', e)
     with warnings.catch_warnings():
-        warnings.showwarning = lambda msg, *_, **__: print(f"warning: {msg}", file=sys.stderr)
+        warnings.showwarning = lambda msg, *_, **__: print(warning_line(msg), file=sys.stderr)
         if a.cmd == 'table1':
             res = run_table1(cfg, out, fresh=a.fresh, executor=ex)
             print(res['markdown'])
