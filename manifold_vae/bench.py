@@ -12,7 +12,8 @@ from . import manifolds
 from .data import CircleMap, load_points
 from .embedding import WAE
 from .models import ROWS, TrainConfig, VAE, Fused, _train_loop
-from .experiment import ExperimentConfig, is_full, run_table1, _write_atomic, write_json_atomic
+from .experiment import ExperimentConfig, is_full, _write_atomic, write_json_atomic
+from .table1 import run_table1
 
 # %% auto #0
 __all__ = ['SHARED_ROW', 'time_training', 'bench_model', 'bench_throughput', 'summarize_throughput', 'throughput_lines',
@@ -117,7 +118,7 @@ def throughput_lines(thr:dict, # the output of `bench_throughput`
     return lines
 
 # %% ../nbs/08a_bench.ipynb #9eec80a7
-def table_lines(res:dict, # what `experiment.run_table1` returned for a run from scratch
+def table_lines(res:dict, # what `table1.run_table1` returned for a run from scratch
                 wall:float, # its wall-clock seconds
                 thr:dict|None, # the throughput measurement (for the reference point), or None
                 cfg:ExperimentConfig,
@@ -163,7 +164,7 @@ def run_bench(cfg:ExperimentConfig, # the experiment to time
              "every ratio is taken within a round, the order of the modes reversed every other round.", ""]
     lines += throughput_lines(thr, cfg.train.steps)
     if not skip_table:
-        t0 = time.perf_counter(); res = run_table1(cfg, Path(table_out) if table_out else Path(tempfile.mkdtemp()), fresh=True, progress=False)
+        t0 = time.perf_counter(); res = run_table1(cfg, Path(table_out) if table_out else Path(tempfile.mkdtemp()), fresh=True, progress=False, noisy=())  # Table 1 alone
         raw['table'] = dict(wall=time.perf_counter() - t0, runs=[{k: r.get(k) for k in ('row', 'seed', 'stack_train_seconds', 'eval_seconds')} for r in res['runs']])
         lines += [""] + table_lines(res, raw['table']['wall'], thr, cfg)
     if not skip_topology:

@@ -11,13 +11,15 @@ from . import __version__
 if not sys.stderr.isatty(): os.environ.setdefault('TQDM_MININTERVAL', '30')
 import torch
 from .models import ROWS
-from .experiment import ExperimentConfig, quick_config, is_full, check_out, OutFolderError, run_table1, _slug
+from .experiment import ExperimentConfig, quick_config, is_full, check_out, OutFolderError, _slug, NOISY
+from .table1 import run_table1
 from .bench import run_bench
 from .sweep import EXECUTORS, make_executor
 
 # %% auto #0
-__all__ = ['positive_int', 'device', 'row_names', 'add_executor_args', 'executor_from_args', 'parser', 'config_from_args',
-           'default_out', 'warning_line', 'main', 'topology_parser', 'topology_command', 'topology_main']
+__all__ = ['positive_int', 'device', 'noise_levels', 'row_names', 'add_executor_args', 'executor_from_args', 'parser',
+           'config_from_args', 'default_out', 'warning_line', 'main', 'topology_parser', 'topology_command',
+           'topology_main']
 
 # %% ../nbs/11_cli.ipynb #d05d347b
 def positive_int(s:str) -> int:
@@ -34,6 +36,14 @@ def device(s:str) -> str:
     try: torch.empty(1, device=d)
     except Exception as e: raise argparse.ArgumentTypeError(f"{s!r} is not available on this machine ({str(e).splitlines()[0] if str(e) else type(e).__name__})") from None
     return str(d)
+
+def noise_levels(s:str) -> tuple:
+    "Comma-separated noise levels σₙ > 0 for the noisy tables, or 'none'."
+    if s.strip().lower() == 'none': return ()
+    try: v = tuple(float(p) for p in s.split(',') if p.strip())
+    except ValueError: raise argparse.ArgumentTypeError(f"expected comma-separated numbers (e.g. 0.05,0.01) or none, got {s!r}") from None
+    if not v or not all(0 < x < float('inf') for x in v): raise argparse.ArgumentTypeError(f"noise levels must be positive and finite, got {s!r}")
+    return v
 
 def _valid_rows() -> str: return '; '.join(f"{r!r} ({_slug(r)})" for r in ROWS)
 
@@ -76,14 +86,14 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest='cmd', required=True, metavar='{table1,bench,topology}')
     t = sub.add_parser('table1', help='run (or resume) the toy experiment and print Table 1', formatter_class=argparse.RawDescriptionHelpFormatter,
                        description='Train every row of Table 1 on the toy task (resuming finished runs) and print the table.',
-                       epilog='examples:\n  manifold-vae table1                 # the full table (about 6-10 min on 2 cores)\n'
+                       epilog='examples:\n  manifold-vae table1                 # Table 1 and its noisy tables (about 15-20 min on 2 cores)\n'
                               '  manifold-vae table1 --quick         # a tiny budget, seconds\n  manifold-vae table1 --rows vae_r1 er_projection --seeds 3')
     b = sub.add_parser('bench', help='steps/s per row, stacked vs a loop over seeds, and the full-table wall time', formatter_class=argparse.RawDescriptionHelpFormatter,
                        description='Time training: stacked seeds against a loop, fused rows, the full table, one topology data set.',
                        epilog='examples:\n  manifold-vae bench --quick --skip-table   # the throughput comparison only, a tiny budget\n  manifold-vae bench')
     sub.add_parser('topology', help='which latent topology the data have, by likelihood and by persistent homology (manifold-vae topology --help)', add_help=False)
     for q in (t, b):
-        q.add_argument('--seeds', type=positive_int, default=None, help='seeds per row (default 5; 2 with --quick)')
+        q.add_argument('--seeds', type=positive_int, default=None, help='seeds per row (default 8; 2 with --quick)')
         q.add_argument('--steps', type=positive_int, default=None, help='training steps per row and seed (default 10000; 150 with --quick)')
         q.add_argument('--quick', action='store_true', help='a tiny budget, for tests (default output folder results/quick)')
         q.add_argument('--rows', type=row_names, nargs='+', default=None, metavar='ROW',
@@ -92,8 +102,11 @@ def parser() -> argparse.ArgumentParser:
         q.add_argument('--threads', type=positive_int, default=1, help='torch threads (default 1)')
     t.add_argument('--out', default=None, help='output folder (default: results/ for the full experiment, results/quick/ with --quick, '
                                                'results/partial/ for any other budget or subset of rows)')
+    t.add_argument('--accept-bad-embeddings', action='store_true', help='use learned maps that miss a quality target (named in the caption) instead of refusing their row')
     t.add_argument('--fresh', action='store_true', help='start over: delete earlier result files in the output folder')
-    add_executor_args(t)
+    t.add_argument('--noisy', type=noise_levels, default=NOISY, metavar='SIGMAS',
+                   help=f"noise levels of the noisy tables under Table 1, against their exact likelihood (default {','.join(map(str, NOISY))}; none: only Table 1)")
+    add_executor_args(t, workers=os.cpu_count() or 1)
     b.add_argument('--bench-steps', type=positive_int, default=300, help='steps timed per row and mode (default 300)')
     b.add_argument('--bench-rounds', type=positive_int, default=3, help='throughput rounds, each timing every mode (default 3)')
     b.add_argument('--out', default=None, help='where bench.md goes (default as for table1)')
@@ -109,7 +122,8 @@ def config_from_args(a:argparse.Namespace, # parsed `table1` or `bench` argument
     cfg = quick_config() if a.quick else ExperimentConfig()
     tr = cfg.train if a.steps is None else dataclasses.replace(cfg.train, steps=a.steps, log_every=min(cfg.train.log_every, a.steps))
     rows = cfg.rows if not a.rows else tuple(r for r in ROWS if any(r in group for group in a.rows))
-    return dataclasses.replace(cfg, seeds=cfg.seeds if a.seeds is None else a.seeds, train=tr, rows=rows, device=a.device, threads=a.threads)
+    extra = dict(accept_bad_embeddings=True) if getattr(a, 'accept_bad_embeddings', False) else {}
+    return dataclasses.replace(cfg, seeds=cfg.seeds if a.seeds is None else a.seeds, train=tr, rows=rows, device=a.device, threads=a.threads, **extra)
 
 def default_out(cfg:ExperimentConfig, # the experiment
                 quick:bool, # --quick given
@@ -161,7 +175,7 @@ def _main(argv:list) -> int:
     with warnings.catch_warnings():
         warnings.showwarning = lambda msg, *_, **__: print(warning_line(msg), file=sys.stderr)
         if a.cmd == 'table1':
-            res = run_table1(cfg, out, fresh=a.fresh, executor=ex)
+            res = run_table1(cfg, out, fresh=a.fresh, executor=ex, noisy=a.noisy)
             print(res['markdown'])
             print(f"\nwrote {out}/table1.json, {out}/table1.md and figures: {', '.join(Path(f).name for f in res['figures'])}")
         else: print(run_bench(cfg, a.bench_steps, out, a.table_out, a.skip_table, a.skip_topology, rounds=a.bench_rounds))

@@ -110,6 +110,22 @@ def group_from_raw(self:Manifold, raw:torch.Tensor, # unconstrained encoder outp
     "A group element from an encoder head's output, by a continuous map (no angles, no Euler angles)."
     _no_group(self)
 
+@patch(as_prop=True)
+def acts_on_hidden(self:Manifold) -> bool:
+    "Does the group act on the hidden cube itself (every axis periodic, one planar rotation per axis)?"
+    return self.group is not None and self.group_raw == 2 * self.d and {g.axis for g in self.gluing if g.kind == 'periodic'} == set(range(self.d))
+
+@patch
+def act_hidden(self:Manifold, g:torch.Tensor, # group elements (..., 2d): one unit vector (cos ω, sin ω) per axis, as from `group_from_raw`
+               u:torch.Tensor, # hidden points (..., d)
+              ) -> torch.Tensor: # hidden points (..., d)
+    "The group acting on the hidden cube: the rotation by ω of a periodic axis is the translation u ↦ u + ω/2π mod 1. It keeps the uniform prior on U, hence f₍#₎U for any f, learned or exact; for the exact f, f(g·u) = g·f(u)."
+    if not self.acts_on_hidden:
+        if self.group is None: _no_group(self)
+        raise ValueError(f"the {self.name}'s group {self.group} does not act on the hidden cube (only where every axis is periodic: "
+                         f"{', '.join(n for n, c in _REGISTRY.items() if c().acts_on_hidden)}); act on f(u) with the exact map instead")
+    return torch.remainder(u + (torch.atan2(g[..., 1::2], g[..., 0::2]) / (2 * math.pi)).to(u.dtype), 1.)
+
 # %% ../nbs/02_manifolds.ipynb #0d96a054
 def rotate2(z:torch.Tensor, # points (..., 2)
             v:torch.Tensor, # unit vectors (cos ω, sin ω), (..., 2)

@@ -18,7 +18,7 @@ from .manifolds import Manifold
 from .layers import StackedLinear, StackedMLP, member_generators, member_streams, fuse, unfuse
 from . import distributions
 from .distributions import LatentFamily, Product, draw
-import manifold_vae.spherical # registers the families that live on a sphere itself: 'vmf', 'power_spherical'
+import manifold_vae.spherical # noqa: F401 — registers the families that live on a sphere itself: 'vmf', 'power_spherical'
 
 # %% auto #0
 __all__ = ['ROWS', 'PAPER_ROWS', 'ALIGN', 'BYTES_PER_ELEMENT', 'Latent', 'ProductLatent', 'Row', 'ModelConfig', 'VAE',
@@ -32,7 +32,7 @@ class Latent(nn.Module):
                  manifold:str|Manifold|None=None, # where u is embedded (None: z = u); for a family on M itself (`ambient`), where u lives
                  d:int|None=None, # hidden dimension (taken from the manifold when there is one; then `self.d` is the width of u)
                  f:nn.Module|None=None, # a learned embedding U → M (stacked, one member per seed); None: the manifold's exact f
-                 group:bool=False, # add a group head whose element acts on f(u)
+                 group:bool=False, # add a group head: its element acts on f(u) for the exact f, on u itself for a learned f
                 ):
         super().__init__()
         if d is not None and not (isinstance(d, int) and not isinstance(d, bool) and d >= 1): raise ValueError(f"d must be a positive integer, got {d!r}")
@@ -47,6 +47,8 @@ class Latent(nn.Module):
             if not fam.bounded and ambient is None: raise ValueError(f"the {fam.name!r} family lives on R^d; an embedding of the cube [0,1]^{M.d} needs a family on it, such as 'beta'")
             if d is not None and d != M.d: raise ValueError(f"the {M.name} has hidden dimension {M.d}, not {d}")
             if group and M.group is None: raise ValueError(f"the {M.name} has no symmetry group: group=True needs a manifold with one")
+            if group and f is not None and not M.acts_on_hidden:
+                raise ValueError(f"a group head on a learned map acts on the hidden point, and the {M.name}'s group does not act on its cube; use its exact map")
             if ambient is not None and f is not None: raise ValueError(f"the {fam.name!r} family samples points of the {M.name} itself: it takes no embedding f")
             d = M.d if ambient is None else ambient(M)
         self.fam, self.manifold, self.d, self.group, self.f = fam, M, d, group, f
@@ -60,11 +62,13 @@ class Latent(nn.Module):
     def embed(self, u:torch.Tensor, # hidden points (..., d)
               group_raw:torch.Tensor|None=None, # the group head's output (..., n_group_raw), or None
              ) -> torch.Tensor: # z (..., n_z), fed to the decoder
-        "z = g · f(u): the embedding (learned or exact), then the group element made from the head's output."
+        "z = g · f(u) with the exact f; z = f(g · u) with a learned f, g acting on the hidden cube (`Manifold.act_hidden`), which keeps f₍#₎U."
         if u.shape[-1] != self.d: raise ValueError(f"u must have {self.d} columns (the hidden dimension of {self.extra_repr()}); got shape {tuple(u.shape)}")
         if self.manifold is None: return u
-        z = u if self.on_manifold else (self.f if self.f is not None else self.manifold.embed)(u)
-        return z if group_raw is None else self.manifold.act(self.manifold.group_from_raw(group_raw), z)
+        g = None if group_raw is None else self.manifold.group_from_raw(group_raw)
+        if self.f is not None: return self.f(u if g is None else self.manifold.act_hidden(g, u))
+        z = u if self.on_manifold else self.manifold.embed(u)
+        return z if g is None else self.manifold.act(g, z)
 
     def extra_repr(self):
         where = 'R^%d' % self.d if self.manifold is None else f"{self.manifold.name} ({'itself' if self.on_manifold else 'learned f' if self.f is not None else 'exact f'})"
@@ -216,7 +220,6 @@ def _sample(self:VAE, x:torch.Tensor, # checked data (S, N, D)
 def log_weights(self:VAE, x:torch.Tensor, # data (S, N, D) or (N, D)
                  k:int=1, # samples per point
                  generator=None, # a torch.Generator, or one stream per member (`layers.member_streams`)
-                 on_manifold:bool=False, # evaluate q and p as densities on M (ER rows only)
                 ) -> tuple: # (log w (S, K, N), log p(x|z) (S, K, N), KL (S, N))
     "Importance log-weights log p(x|z) + log p(u) − log q(u|x) for K samples per point."
     x = self._check(x)
@@ -227,11 +230,6 @@ def log_weights(self:VAE, x:torch.Tensor, # data (S, N, D) or (N, D)
     if M is not None and M.cover > 1 and self.latent.f is None and not self.latent.on_manifold:
         # f covers M `cover` times: score u under the posterior spread over every sheet, q'(u) = mean_j q(σ_j u) (see below)
         log_q = qk.log_prob(M.sheets(u)).logsumexp(0) - math.log(M.cover)
-    if on_manifold:
-        if getattr(self.latent, 'manifold', None) is None: raise ValueError("on_manifold needs one latent embedded in a manifold by f")
-        if not self.latent.on_manifold: # a family on M itself already gives densities on M
-            shift = _manifold_log_prob_shift(self, u).to(log_q.dtype)
-            log_q, log_p = log_q + shift, log_p + shift
     kl = kl_divergence(q, self.prior(q.mean))
     return (ll + log_p - log_q).reshape(S, k, N), ll.reshape(S, k, N), kl
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_topology.ipynb #708d7bc2
 from __future__ import annotations
-import dataclasses, hashlib, json, math, sys, time
+import dataclasses, hashlib, json, sys, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
@@ -15,7 +15,7 @@ from .streams import rand
 from .data import load_points, check_points, SUITE, ManifoldToy, ceiling
 from .experiment import write_json_atomic, code_hash, latent_codes
 from .sweep import LocalExecutor
-from .selection import select, compare, error_rates
+from .selection import compare, error_rates
 from .homology import persistent_homology
 from .topology_report import report, markdown, plot_codes, suite_markdown, _scores
 

@@ -13,7 +13,7 @@ def cli(*args, cwd=None, exe=(str(EXE),)):
     return subprocess.run([*exe, *map(str, args)], capture_output=True, text=True, timeout=300, cwd=cwd, env=ENV)
 
 ROWS4 = ('vae_r1', 'er_learned_f', 'er_projection', 'er_learned_f_group')  # every kind of row: R^1, learned map, exact map, group action
-QUICK = ('table1', '--quick', '--steps', 30, '--rows', *ROWS4)
+QUICK = ('table1', '--quick', '--steps', 30, '--rows', *ROWS4, '--workers', 1)  # one process: the tests run side by side
 
 def strict_load(p):
     "json.loads that refuses the bare NaN / Infinity tokens strict JSON readers reject."
@@ -35,11 +35,21 @@ def quick_run(tmp_path_factory):
 
 def test_cli_quick_end_to_end(quick_run):
     out, r = quick_run
-    assert '| VAE R1 |' in r.stdout and 'beats VAE R1?' in r.stdout
+    assert '| VAE R1 |' in r.stdout and 'vs VAE R1: ELBO' in r.stdout and 'IWAE − log p(x)' in r.stdout
     res = strict_load(out / 'table1.json')
     assert {'version', 'config', 'runs'} <= set(res) and len(res['runs']) == 8
     assert all(math.isfinite(run['elbo']) and math.isfinite(run['iwae']) and run['train_seconds'] > 0 for run in res['runs'])
     assert all((out / f).exists() for f in ('table1.md', 'latent_codes.png', 'learning_curves.png', 'learned_embedding.png'))
+
+def test_two_workers_write_the_same_run_files(quick_run, tmp_path):
+    "The default executor deals the runs to a worker per core: every number of every run file, Table 1's and the noisy tables', is the same as with one process."
+    a, _ = quick_run
+    b = tmp_path / 'W'
+    r = cli(*QUICK[:-2], '--workers', 2, '--out', b)
+    assert r.returncode == 0, r.stderr[-2000:]
+    for sub in ('.', 'noisy_0.05', 'noisy_0.01'):
+        assert numbers(b / sub) == numbers(a / sub) and numbers(a / sub), sub
+    assert (b / 'table1.md').read_text() == (a / 'table1.md').read_text()
 
 def test_item3_every_file_is_strict_json_and_no_tmp_left(quick_run):
     out, _ = quick_run
@@ -94,8 +104,8 @@ def test_item8_bad_argument_through_console_script_is_one_line_before_any_work(t
     assert r.returncode == 2 and r.stderr.strip() == 'manifold-vae table1: error: argument --seeds: must be at least 1, got 0'
     assert not (tmp_path / 'x').exists()
 
-def test_item10_python_m_runs_the_command_line(tmp_path):
-    r = cli('table1', '--seeds', '0', exe=(sys.executable, '-m', 'manifold_vae.experiment'))  # it used to exit 0 doing nothing
+def test_python_m_runs_the_command_line(tmp_path):
+    r = cli('table1', '--seeds', '0', exe=(sys.executable, '-m', 'manifold_vae'))
     assert r.returncode == 2 and r.stderr.strip() == 'manifold-vae table1: error: argument --seeds: must be at least 1, got 0'
     r = cli('--help', exe=(sys.executable, '-m', 'manifold_vae'))
     assert r.returncode == 0 and 'table1' in r.stdout and 'topology' in r.stdout
@@ -106,7 +116,7 @@ def test_issue11_seeds_identical_alone_or_stacked_and_across_executors(quick_run
     learned maps); a run it left unfinished resumes on the local executor, alone, to the same numbers."""
     a, _ = quick_run
     s = tmp_path / 'S'
-    args = ('table1', '--quick', '--steps', 30, '--rows', 'vae_r1', 'er_learned_f_group', '--seeds', 3, '--out', s)
+    args = ('table1', '--quick', '--steps', 30, '--rows', 'vae_r1', 'er_learned_f_group', '--seeds', 3, '--noisy', 'none', '--out', s)
     r = cli(*args, '--executor', 'submitit', '--submitit-cluster', 'local')
     assert r.returncode == 0, r.stderr[-2000:]
     assert len(list((s / 'submitit').glob('*_result.pkl'))) == 2  # one job per row

@@ -3,7 +3,7 @@ each bad value is refused before any work with one line naming it."""
 import contextlib, io, json, sys, types
 from pathlib import Path
 import pytest, torch
-from manifold_vae import cli, experiment
+from manifold_vae import cli, experiment, table1
 from manifold_vae.models import NonFiniteLoss, ROWS
 
 def run(argv):
@@ -14,12 +14,13 @@ def run(argv):
         except SystemExit as x: code = x.code
     return code, o.getvalue(), e.getvalue()
 
-TINY = ['--quick', '--steps', '10']
+TINY = ['--quick', '--steps', '10', '--noisy', 'none', '--workers', '1']  # one process, Table 1 alone: seconds
 
 @pytest.mark.parametrize('argv, arg', [
     (['table1', '--seeds', '0'], '--seeds'), (['table1', '--seeds', '-1'], '--seeds'), (['table1', '--steps', '-5'], '--steps'),
     (['table1', '--steps', '0'], '--steps'), (['table1', '--threads', '0'], '--threads'), (['table1', '--device', 'banana'], '--device'),
-    (['bench', '--bench-steps', '0'], '--bench-steps'), (['bench', '--bench-rounds', '0'], '--bench-rounds'), (['table1', '--seeds', 'two'], '--seeds'), (['table1', '--rows', 'VAE R3'], '--rows')]
+    (['bench', '--bench-steps', '0'], '--bench-steps'), (['bench', '--bench-rounds', '0'], '--bench-rounds'), (['table1', '--seeds', 'two'], '--seeds'), (['table1', '--rows', 'VAE R3'], '--rows'),
+    (['table1', '--noisy', '0'], '--noisy'), (['table1', '--noisy', '0.05,x'], '--noisy'), (['table1', '--noisy', 'inf'], '--noisy')]
     + ([(['table1', '--device', 'cuda'], '--device')] if not torch.cuda.is_available() else []))
 def test_item8_bad_values_refused_with_one_line(argv, arg, tmp_path):
     code, out, err = run(argv + ['--out', tmp_path / 'o'])
@@ -27,7 +28,7 @@ def test_item8_bad_values_refused_with_one_line(argv, arg, tmp_path):
     assert not (tmp_path / 'o').exists() and not out
 
 def test_item9_out_checked_before_any_work(tmp_path, monkeypatch):
-    monkeypatch.setattr(experiment, 'fit_runs', lambda *a, **k: pytest.fail('trained before checking --out'))
+    monkeypatch.setattr(table1, 'fit_runs', lambda *a, **k: pytest.fail('trained before checking --out'))
     (tmp_path / 'afile').write_text('')
     for out in (tmp_path / 'afile', tmp_path / 'afile' / 'sub', Path('/proc/manifold_vae_out')):
         code, _, err = run(['table1', *TINY, '--out', out])
@@ -103,3 +104,7 @@ def test_topology_dispatch(monkeypatch):
     monkeypatch.setitem(sys.modules, 'manifold_vae.topology', None)  # as if the module were missing
     code, _, err = run(['topology'])
     assert code == 2 and 'no topology experiment' in err
+
+def test_noisy_levels_parse():
+    assert cli.noise_levels('none') == () and cli.noise_levels('0.05, 0.01') == (0.05, 0.01)
+    assert cli.parser().parse_args(['table1']).noisy == experiment.NOISY

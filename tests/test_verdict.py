@@ -1,7 +1,8 @@
 """Table 1's verdicts (issue 13 item 12, issue 9): no "holds" for identical or NaN inputs, a two-sided test whose p-values come from
 Student's t, Holm's correction across the table's comparisons, and a caption that says so."""
 import dataclasses, math
-from manifold_vae.experiment import paired_verdict, t_pvalue, holm, summarize, markdown_table, quick_config, matches_t_table
+from manifold_vae.experiment import quick_config
+from manifold_vae.table1 import paired_verdict, t_pvalue, holm, summarize, markdown_table, matches_t_table
 
 def test_item12_identical_inputs_are_not_significant():
     v = paired_verdict([1., 2., 3.], [1., 2., 3.])
