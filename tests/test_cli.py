@@ -1,4 +1,4 @@
-"""The command line as a user meets it (issue 13): the quick experiment end to end through the console script, exact resume,
+"""The command line as a user meets it: the quick experiment end to end through the console script, exact resume,
 results that are never clobbered, strict JSON, corrupt and stale files, and bad input refused before any work.
 (The maths and the models are checked in the notebooks, which `make test` runs; nothing here repeats them.)"""
 import json, math, os, shutil, subprocess, sys
@@ -51,17 +51,17 @@ def test_two_workers_write_the_same_run_files(quick_run, tmp_path):
         assert numbers(b / sub) == numbers(a / sub) and numbers(a / sub), sub
     assert (b / 'table1.md').read_text() == (a / 'table1.md').read_text()
 
-def test_item3_every_file_is_strict_json_and_no_tmp_left(quick_run):
+def test_every_file_is_strict_json_and_no_tmp_left(quick_run):
     out, _ = quick_run
     for p in [out / 'table1.json', out / 'experiment.json', *(out / 'runs').glob('*.json')]: strict_load(p)
     assert not list(out.rglob('*.tmp'))
 
-def test_item1_resume_after_a_partial_row_is_exact(quick_run, tmp_path):
+def test_resume_after_a_partial_row_is_exact(quick_run, tmp_path):
     "A kill that leaves only some seeds of a row (and of a learned map), or a stale file: the resumed run equals the uninterrupted one."
     a, _ = quick_run
     b = tmp_path / 'B'; shutil.copytree(a, b)
     (b / 'runs' / 'er_projection__seed0.json').unlink()
-    (b / 'runs' / 'er_learned_f__seed1.json').unlink(); (b / 'wae' / 'circle__seed1.pt').write_bytes(b'\x80 truncated')  # item 5 too
+    (b / 'runs' / 'er_learned_f__seed1.json').unlink(); (b / 'wae' / 'circle__seed1.pt').write_bytes(b'\x80 truncated')  # a truncated learned map too
     p = b / 'runs' / 'vae_r1__seed0.json'; run = json.loads(p.read_text()); run['key'] = 'stale'; p.write_text(json.dumps(run))
     r = cli(*QUICK, '--out', b)
     assert r.returncode == 0, r.stderr[-2000:]
@@ -71,21 +71,21 @@ def test_item1_resume_after_a_partial_row_is_exact(quick_run, tmp_path):
     assert 'not deterministic' not in r.stderr
     assert f"warning: {b / 'wae' / 'circle__seed1.pt'}: unreadable" in r.stderr and (b / 'wae' / 'circle__seed1.pt.corrupt').exists()
 
-def test_item5_corrupt_files_are_named_set_aside_and_retrained(quick_run, tmp_path):
+def test_corrupt_files_are_named_set_aside_and_retrained(quick_run, tmp_path):
     a, _ = quick_run
     c = tmp_path / 'C'; shutil.copytree(a, c)
     damaged = {'vae_r1__seed1.json': (c / 'runs' / 'vae_r1__seed1.json').read_text()[:100], 'vae_r1__seed0.json': '[]',
                'er_projection__seed1.json': json.dumps({k: v for k, v in json.loads((c / 'runs' / 'er_projection__seed1.json').read_text()).items() if k != 'iwae'}),
                'er_projection__seed0.json': 'garbage\x00'}
     for name, text in damaged.items(): (c / 'runs' / name).write_text(text)
-    (c / 'runs' / 'tmpkilled.tmp').write_text('{"row'); (c / 'wae' / 'tmpkilled2.tmp').write_text('')  # item 4: left by a kill -9
+    (c / 'runs' / 'tmpkilled.tmp').write_text('{"row'); (c / 'wae' / 'tmpkilled2.tmp').write_text('')  # left by a kill -9
     r = cli(*QUICK, '--out', c)
     assert r.returncode == 0, r.stderr[-2000:]
     for name in damaged: assert f"warning: {c / 'runs' / name}:" in r.stderr and (c / 'runs' / (name + '.corrupt')).exists(), name
     assert numbers(c) == numbers(a) and (c / 'table1.md').read_text() == (a / 'table1.md').read_text()
     assert not list(c.rglob('*.tmp'))
 
-def test_item2_quick_run_never_writes_over_a_full_run(tmp_path):
+def test_quick_run_never_writes_over_a_full_run(tmp_path):
     "The README's smoke run (`make table1 ARGS=--quick` is `manifold-vae table1 --quick` in the repo) keeps results/ untouched."
     res = tmp_path / 'results'; res.mkdir()
     shutil.copy(ROOT / 'results' / 'table1.json', res / 'table1.json')  # the committed full run
@@ -99,7 +99,7 @@ def test_item2_quick_run_never_writes_over_a_full_run(tmp_path):
     assert {p: p.read_bytes() for p in res.rglob('*') if p.is_file() and 'quick' not in p.parts} == before
     assert not (res / 'runs').exists()
 
-def test_item8_bad_argument_through_console_script_is_one_line_before_any_work(tmp_path):
+def test_bad_argument_through_console_script_is_one_line_before_any_work(tmp_path):
     r = cli('table1', '--seeds', '0', '--out', tmp_path / 'x')
     assert r.returncode == 2 and r.stderr.strip() == 'manifold-vae table1: error: argument --seeds: must be at least 1, got 0'
     assert not (tmp_path / 'x').exists()
@@ -110,7 +110,7 @@ def test_python_m_runs_the_command_line(tmp_path):
     r = cli('--help', exe=(sys.executable, '-m', 'manifold_vae'))
     assert r.returncode == 0 and 'table1' in r.stdout and 'topology' in r.stdout
 
-def test_issue11_seeds_identical_alone_or_stacked_and_across_executors(quick_run, tmp_path):
+def test_seeds_identical_alone_or_stacked_and_across_executors(quick_run, tmp_path):
     """Seed independence and the submitit path in one run: `--seeds 3` through the submitit executor (its local backend: one job per
     row, as on SLURM) gives seeds 0 and 1 exactly the run files of the local `--seeds 2` run (every number: scores, curves, σ, codes,
     learned maps); a run it left unfinished resumes on the local executor, alone, to the same numbers."""
@@ -130,7 +130,7 @@ def test_issue11_seeds_identical_alone_or_stacked_and_across_executors(quick_run
     assert r.returncode == 0, r.stderr[-2000:]
     assert strict_load(s / 'table1.json')['trained_this_invocation'] == [['ER learned f + group', [1]]] and numbers(s) == three
 
-def test_issue11_submitit_missing_is_refused_before_work(tmp_path, monkeypatch):
+def test_submitit_missing_is_refused_before_work(tmp_path, monkeypatch):
     "Without the optional extra, --executor submitit stops with one line naming the extra."
     code = ("import sys, builtins; real = builtins.__import__\n"
             "def fake(name, *a, **k):\n    if name == 'submitit': raise ModuleNotFoundError(name)\n    return real(name, *a, **k)\n"

@@ -1,4 +1,4 @@
-"""Flags and arguments of `manifold-vae` (issue 13, items 6–11, and the `topology` dispatch), in-process through `cli.main`:
+"""Flags and arguments of `manifold-vae` (and the `topology` dispatch), in-process through `cli.main`:
 each bad value is refused before any work with one line naming it."""
 import contextlib, io, json, sys, types
 from pathlib import Path
@@ -22,12 +22,12 @@ TINY = ['--quick', '--steps', '10', '--noisy', 'none', '--workers', '1']  # one 
     (['bench', '--bench-steps', '0'], '--bench-steps'), (['bench', '--bench-rounds', '0'], '--bench-rounds'), (['table1', '--seeds', 'two'], '--seeds'), (['table1', '--rows', 'VAE R3'], '--rows'),
     (['table1', '--noisy', '0'], '--noisy'), (['table1', '--noisy', '0.05,x'], '--noisy'), (['table1', '--noisy', 'inf'], '--noisy')]
     + ([(['table1', '--device', 'cuda'], '--device')] if not torch.cuda.is_available() else []))
-def test_item8_bad_values_refused_with_one_line(argv, arg, tmp_path):
+def test_bad_values_refused_with_one_line(argv, arg, tmp_path):
     code, out, err = run(argv + ['--out', tmp_path / 'o'])
     assert code == 2 and len(err.strip().splitlines()) == 1 and f'argument {arg}:' in err, err
     assert not (tmp_path / 'o').exists() and not out
 
-def test_item9_out_checked_before_any_work(tmp_path, monkeypatch):
+def test_out_checked_before_any_work(tmp_path, monkeypatch):
     monkeypatch.setattr(table1, 'fit_runs', lambda *a, **k: pytest.fail('trained before checking --out'))
     (tmp_path / 'afile').write_text('')
     for out in (tmp_path / 'afile', tmp_path / 'afile' / 'sub', Path('/proc/manifold_vae_out')):
@@ -36,18 +36,18 @@ def test_item9_out_checked_before_any_work(tmp_path, monkeypatch):
     code, _, err = run(['bench', '--quick', '--skip-table', '--out', tmp_path / 'b', '--table-out', tmp_path / 'afile'])
     assert code == 2 and 'argument --table-out:' in err
 
-def test_item7_explicit_seeds_equal_to_the_default_are_honoured():
+def test_explicit_seeds_equal_to_the_default_are_honoured():
     assert cli.config_from_args(cli.parser().parse_args(['table1', '--quick', '--seeds', '5'])).seeds == 5
     assert cli.config_from_args(cli.parser().parse_args(['table1', '--quick'])).seeds == 2
 
-def test_item8_steps_below_log_every_train_plot_and_rerun(tmp_path):
+def test_steps_below_log_every_train_plot_and_rerun(tmp_path):
     for _ in range(2):
         code, out, err = run(['table1', *TINY, '--rows', 'vae_r1', '--out', tmp_path])
         assert code == 0, err
     assert (tmp_path / 'learning_curves.png').exists()
     assert json.loads((tmp_path / 'runs' / 'vae_r1__seed0.json').read_text())['curve_steps'] == [10]
 
-def test_item11_rows_chosen_by_name_or_slug(tmp_path):
+def test_rows_chosen_by_name_or_slug(tmp_path):
     code, out, err = run(['table1', *TINY, '--rows', 'vae_r1', 'ER projection', '--out', tmp_path])
     assert code == 0, err
     res = json.loads((tmp_path / 'table1.json').read_text())
@@ -58,7 +58,7 @@ def test_item11_rows_chosen_by_name_or_slug(tmp_path):
     code, _, err = run(['table1', *TINY, '--rows', 'vae_r1', '--out', tmp_path])  # fewer rows than the folder's table: refused
     assert code == 2 and 'would leave out its rows' in err
 
-def test_item6_row_whose_members_all_fail_is_reported_and_the_table_goes_on(tmp_path, monkeypatch):
+def test_row_whose_members_all_fail_is_reported_and_the_table_goes_on(tmp_path, monkeypatch):
     real = experiment.train
     def train(models, *a, **k):  # the row's decoder returns inf: every member of that row turns non-finite at step 0, the others train on
         for m in models:
@@ -76,7 +76,7 @@ def test_item6_row_whose_members_all_fail_is_reported_and_the_table_goes_on(tmp_
     assert code == 0, err
     assert json.loads((tmp_path / 'table1.json').read_text())['trained_this_invocation'] == []
 
-def test_item4_fresh_removes_tmp_and_earlier_files(tmp_path):
+def test_fresh_removes_tmp_and_earlier_files(tmp_path):
     code, _, err = run(['table1', *TINY, '--rows', 'vae_r1', '--out', tmp_path])
     assert code == 0, err
     (tmp_path / 'runs' / 'tmpdead.tmp').write_text('{'); (tmp_path / 'runs' / 'er_projection__seed0.json.corrupt').write_text('')
@@ -85,7 +85,7 @@ def test_item4_fresh_removes_tmp_and_earlier_files(tmp_path):
     assert sorted(p.name for p in (tmp_path / 'runs').iterdir()) == ['vae_r1__seed0.json', 'vae_r1__seed1.json']
     assert json.loads((tmp_path / 'table1.json').read_text())['trained_this_invocation'] == [['VAE R1', [0, 1]]]
 
-def test_item3_write_failure_leaves_no_tmp(tmp_path):
+def test_write_failure_leaves_no_tmp(tmp_path):
     with pytest.raises(TypeError): experiment.write_json_atomic(tmp_path / 'x.json', dict(a=object()))
     assert list(tmp_path.iterdir()) == []
     experiment.write_json_atomic(tmp_path / 'x.json', dict(a=float('nan'), b=[float('-inf')]))

@@ -1,4 +1,4 @@
-"Importing or compiling any module of the package raises no warning (issue 13, item 15: an invalid escape sequence in data.py's docstring did)."
+"Importing or compiling any module of the package raises no warning (an invalid escape sequence in a docstring would)."
 import pkgutil, subprocess, sys, warnings
 from pathlib import Path
 import manifold_vae

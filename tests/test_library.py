@@ -14,7 +14,7 @@ circle = lambda u: torch.cat([(2 * math.pi * u).cos(), (2 * math.pi * u).sin()],
 F64 = dict(dtype=torch.float64)
 
 
-# --- bugs (issue 9) ---
+# --- bugs found by review ---
 
 def test_midpoint_grid_from_the_package():
     pts, cell = midpoint_grid([0.], [1.], [4])
@@ -40,7 +40,7 @@ def test_embedded_leaves_the_global_rng_alone():
     assert torch.equal(state, torch.get_rng_state()) and e.event_shape == (2,)
 
 
-# --- guard rails (issue 13, item 13) ---
+# --- guard rails ---
 
 @pytest.mark.parametrize('dtype', [torch.int64, torch.int32, torch.float16, torch.bfloat16])
 def test_geometry_refuses_int_and_half_u(dtype):
@@ -103,7 +103,7 @@ def test_train_wae_refuses_a_batch_below_two():
     with pytest.raises(ValueError, match='cfg.batch must be at least 2'): train_wae('circle', [0], WAEConfig(batch=1, steps=1), progress=False)
 
 
-# --- the Beta posterior in its corners (issue 9) ---
+# --- the Beta posterior in its corners ---
 
 @pytest.mark.parametrize('dtype', [torch.float32, torch.float64])
 def test_samples_in_the_open_interval_and_finite_everywhere(dtype):

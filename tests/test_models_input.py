@@ -1,4 +1,4 @@
-"The model API's guard rails (issue 13, items 13–14): bad input refused with a ValueError naming the argument, as a user importing the package meets it."
+"The model API's guard rails: bad input refused with a ValueError naming the argument, as a user importing the package meets it."
 import pytest, torch
 from manifold_vae.models import VAE, ModelConfig, TrainConfig, train, evaluate, evaluation_memory
 from manifold_vae.data import CircleMap

@@ -1,14 +1,14 @@
-"""Table 1's verdicts (issue 13 item 12, issue 9): no "holds" for identical or NaN inputs, a two-sided test whose p-values come from
+"""Table 1's verdicts: no "holds" for identical or NaN inputs, a two-sided test whose p-values come from
 Student's t, Holm's correction across the table's comparisons, and a caption that says so."""
 import dataclasses, math
 from manifold_vae.experiment import quick_config
 from manifold_vae.table1 import paired_verdict, t_pvalue, holm, summarize, markdown_table, matches_t_table
 
-def test_item12_identical_inputs_are_not_significant():
+def test_identical_inputs_are_not_significant():
     v = paired_verdict([1., 2., 3.], [1., 2., 3.])
     assert v['verdict'] == 'not significant' and v['t'] == 0 and v['p'] == 1
 
-def test_item12_nan_inputs_give_no_verdict():
+def test_nan_inputs_give_no_verdict():
     for a in ([1., math.nan, 3.], [math.nan] * 3, [math.inf, 1., 2.]):
         assert paired_verdict(a, [0., 0., 0.])['verdict'] not in ('holds', 'reversed')
 
