@@ -15,7 +15,7 @@ from . import manifolds
 from .models import ROWS, PAPER_ROWS
 from .embedding import WAE, target_results, plot_embedding
 from .sweep import LocalExecutor
-from .power import simultaneous_interval
+from .power import simultaneous_interval, seeds_for_power
 from .experiment import (ExperimentConfig, NOISY, CEILING_NODES, noisy_config, check_out, clean_stale, config_identity, is_full,
                                      load_runs, fit_runs, run_key, code_hash, write_json_atomic, _write_atomic, _read_wae, _slug)
 
@@ -111,6 +111,9 @@ def summarize(runs:list, # run records (dicts with row, seed, elbo, iwae, train_
     m = sum(not math.isnan(v['p']) for v in comparisons)
     for v, p in zip(comparisons, holm([v['p'] for v in comparisons])):
         v.update(p_holm=p, m=m, interval=simultaneous_interval(v['diffs'], alpha, max(m, 1)))
+        if v['verdict'] == 'not significant' and len(v['diffs']) > 1:  # how many seeds would see the observed effect (80% power at α/m)
+            d = torch.tensor(v['diffs'], dtype=torch.float64)
+            v['seeds_for_power'] = seeds_for_power(d.mean().item(), d.std().item(), alpha / max(m, 1))
         if not math.isnan(p): v['verdict'] = _verdict(v['mean_diff'], p, alpha)
     return rows
 
@@ -157,6 +160,10 @@ def markdown_table(summary:dict, # the output of `summarize`
                       f"comparisons: t quantile at {alpha:g}/{max(ms)}, two-sided, n − 1 df), seeds better; p: two-sided paired t-test, Holm-adjusted; "
                       f"**holds** / **reversed**: adjusted p ≤ {alpha:g} (family-wise error ≤ {alpha:.0%}), better / worse than {baseline}. Holm is the more "
                       f"powerful of the two: a verdict can hold while its Bonferroni interval still contains 0.")
+    undecided = [(row, k, v['seeds_for_power']) for row, s in summary.items() for k in ('elbo', 'iwae') for v in [s.get(f'vs_{key}_{k}')] if v and 'seeds_for_power' in v]
+    if undecided and not noisy:
+        lines[-1] += (f" Seeds a paired t-test would need for 80% power at an undecided row's observed effect and spread (chapter `power`; level {alpha:g}/{max(ms)}): "
+                      + '; '.join(f"{row} {k.upper()} {'more than 100,000' if n is None else f'{n:,}'}" for row, k, n in undecided) + '.')
     lines[-1] += (f" Low seeds: held-out IWAE more than {LOW_DROP:g} nats below the row's median (the lower middle value for an even count; kept in every statistic; their mean learned log σ beside them)."
                   if any(s.get('low') for s in summary.values()) else '')
     return '\n'.join(lines)
