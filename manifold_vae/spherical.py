@@ -112,7 +112,7 @@ def _from_pole(loc, w, r, v):
 def vmf3_inverse_cdf(u:torch.Tensor, # uniforms on [0, 1)
                      kappa:torch.Tensor, # concentrations κ > 0 (float64 recommended; differentiable)
                     ) -> tuple: # (w = μᵀz, √(1 − w²)), both differentiable in κ
-    "On S² the component w = μᵀz has density κ e^{κw} / (2 sinh κ) on [−1, 1], whose CDF inverts in closed form: w = 1 + log(u + (1 − u) e^{−2κ}) / κ."
+    "On S² the component w = μᵀz has density κ e^{κw} / (2 sinh κ) on [−1, 1], whose CDF inverts in closed form: w = 1 + log(u + (1 − u) e^{−2κ}) / κ. Call it in float64 (as `VonMisesFisher.rsample` does): in float32 the log loses digits at κ ≲ 1e-3."
     L = torch.logaddexp(u.log(), torch.log1p(-u) - 2 * kappa)  # log(u + (1 − u)e^{−2κ}) ∈ [−2κ, 0], no overflow at any κ
     one_minus_w = -L / kappa  # 1 − w without cancellation as w → 1
     return 1 - one_minus_w, (one_minus_w * (2 - one_minus_w)).clamp_min(0).sqrt()
