@@ -8,6 +8,9 @@
 3. Sphinx (myst-nb, sphinx-book-theme, sphinx-mathjax-offline) renders the stored outputs, offline: no re-execution.
    show_doc's markdown outputs are parsed as MyST, like the markdown cells (conf.py: nb_render_markdown_format), so `$...$`
    in docstrings and docments is typeset; tests/test_docs.py fails on any raw `$` left in a page's prose.
+4. show_doc's "source" links point at the package's repository (settings.ini's git_url), which a reader of a local build may not
+   reach: they are pointed at the site's own copy of each module instead, `_source/<module>.py.html`, rendered by Pygments with an
+   anchor per line, so a link lands on the definition whatever the repository's state.
 `nbdev_docs` stays usable where Quarto exists; this is the build that CI and these machines run.
 """
 import json, re, shutil, subprocess, sys, time
@@ -29,7 +32,34 @@ def _options(lines):
         if m: opts[m.group(1)] = m.group(2).strip()
     return opts
 
-def translate(nb: dict, toc=None) -> dict:
+def _git_url() -> str:
+    "settings.ini's git_url, the prefix of show_doc's source links."
+    import configparser
+    cp = configparser.ConfigParser(); cp.read(ROOT / 'settings.ini')
+    return cp['DEFAULT'].get('git_url', '').rstrip('/')
+
+def local_source_links(text: str, git_url: str) -> str:
+    "Source links into the repository (`{git_url}/blob/<branch>/<lib>/<module>.py#L<n>`) made links into the site's `_source/` pages."
+    if not git_url: return text
+    # as raw HTML: a Markdown link to a path is read by MyST as a cross-reference into the docs, and dropped when it is not one
+    return re.sub(r'\[([^\]]*)\]\(' + re.escape(git_url) + r'/blob/[^/\s)]+/[\w/]*?(\w+\.py)(?:#L(\d+))?\)',
+                  lambda m: f'<a href="_source/{m.group(2)}.html' + (f'#line-{m.group(3)}' if m.group(3) else '') + f'">{m.group(1)}</a>', text)
+
+def write_sources(out: Path) -> list:
+    "Each module of the package as an HTML page with an anchor per line (`#line-<n>`), into out/_source/."
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+    dest = out / '_source'; dest.mkdir(parents=True, exist_ok=True)
+    fmt = HtmlFormatter(full=True, linenos='inline', lineanchors='line', anchorlinenos=True)
+    pages = []
+    for py in sorted((ROOT / 'manifold_vae').glob('*.py')):
+        fmt.title = f"manifold_vae/{py.name}"
+        (dest / f"{py.name}.html").write_text(highlight(py.read_text(encoding='utf-8'), PythonLexer(), fmt), encoding='utf-8')
+        pages.append(dest / f"{py.name}.html")
+    return pages
+
+def translate(nb: dict, toc=None, git_url: str = '') -> dict:
     cells = []
     for c in nb['cells']:
         src = ''.join(c['source']) if isinstance(c['source'], list) else c['source']
@@ -52,6 +82,7 @@ def translate(nb: dict, toc=None) -> dict:
                 if md is not None:
                     text = ''.join(md) if isinstance(md, list) else md
                     text = re.sub(r'\)\{target="_blank"[^}]*\}', ')', text)  # Pandoc link attributes, which MyST would print
+                    text = local_source_links(text, git_url)
                     o['data']['text/markdown'] = '\n'.join(l for l in text.splitlines() if l.strip() != '---')
         cells.append(c)
     if toc:
@@ -72,13 +103,14 @@ def build(out: Path = OUT, quiet=True) -> Path:
     pages = sorted(p.stem for p in Path(proc).glob('*.ipynb') if p.stem != 'index')
     for p in Path(proc).glob('*.ipynb'):
         nb = json.loads(p.read_text(encoding='utf-8'))
-        (STAGE / p.name).write_text(json.dumps(translate(nb, pages if p.stem == 'index' else None)), encoding='utf-8')
+        (STAGE / p.name).write_text(json.dumps(translate(nb, pages if p.stem == 'index' else None, _git_url())), encoding='utf-8')
     if out.exists(): shutil.rmtree(out)
     html = STAGE / '_build' / 'html'  # myst-nb writes a jupyter_execute/ beside the build folder: keep it inside the stage
     cmd = [sys.executable, '-m', 'sphinx', '-b', 'html', '-c', str(ROOT / 'docs'), str(STAGE), str(html)] + (['-q'] if quiet else [])
     subprocess.run(cmd, check=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(html), str(out))
+    write_sources(out)
     shutil.rmtree(STAGE)
     size = sum(f.stat().st_size for f in out.rglob('*') if f.is_file())
     shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out

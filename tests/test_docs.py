@@ -94,3 +94,14 @@ def test_no_raw_dollar_maths(site, browser, name):
     left = [prose[max(m.start() - 40, 0):m.end() + 40] for m in re.finditer(r'\$(?!\d)', prose)]
     assert not left, f'{name}: {len(left)} raw $ left in the prose: {left}'
     page.context.close()
+
+@pytest.mark.parametrize('name', ['07_models', '03a_spherical'])
+def test_source_links_stay_on_the_site(site, name):
+    "show_doc's source links open the site's own rendered module at the definition's line, not a repository that may not exist."
+    import urllib.request
+    html = urllib.request.urlopen(f'{site}/{name}.html').read().decode()
+    links = set(re.findall(r'href="(_source/[\w.]+\.py\.html)(?:#(line-\d+))?"', html))
+    assert links and 'github.com' not in html
+    for path, anchor in links:
+        page = urllib.request.urlopen(f'{site}/{path}').read().decode()
+        assert not anchor or f'id="{anchor}"' in page, (path, anchor)
