@@ -105,3 +105,10 @@ def test_source_links_stay_on_the_site(site, name):
     for path, anchor in links:
         page = urllib.request.urlopen(f'{site}/{path}').read().decode()
         assert not anchor or f'id="{anchor}"' in page, (path, anchor)
+
+@pytest.mark.parametrize('name', ['09_table1', '09c_topology_report'])
+def test_results_tables_render_as_tables(site, browser, name):
+    "The result chapters show their tables as HTML tables, not as Markdown pipe text in an output box."
+    page, _ = open_page(browser, f'{site}/{name}.html')
+    text = page.inner_text('article')
+    assert page.eval_on_selector_all('article table', 'els => els.length') > 0 and '| --- |' not in text, name
