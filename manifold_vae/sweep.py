@@ -4,7 +4,7 @@
 
 # %% ../nbs/07a_sweep.ipynb #ed6cc1bd
 from __future__ import annotations
-import importlib, os, signal, sys
+import importlib, os, signal, sys, warnings
 from pathlib import Path
 
 # %% auto #0
@@ -21,8 +21,11 @@ def _quiet_unraisable(u): # a stop that lands in a destructor (a progress bar's)
     if not isinstance(u.exc_value, KeyboardInterrupt): sys.__unraisablehook__(u)
 
 def _start_worker(module:str): # a worker imports the task's module while it starts
+    for s in (signal.SIGINT, signal.SIGTERM): signal.signal(s, signal.SIG_IGN)  # a terminal's Ctrl-C reaches every process of the group: the main process stops the workers (SIGUSR1)
     signal.signal(signal.SIGUSR1, _interrupt)
     sys.unraisablehook = _quiet_unraisable
+    from manifold_vae.cli import warning_line  # a warning is one short line in the workers too, as the command line prints it
+    warnings.showwarning = lambda msg, *a, **k: print(warning_line(msg), file=sys.stderr)
     importlib.import_module(module)
 
 def _run(fn, *args): # a task in a worker, stoppable by SIGUSR1

@@ -84,15 +84,29 @@ def test_version_and_help():
         r = subprocess.run([str(EXE), cmd, '--help'], capture_output=True, text=True, env=ENV)
         assert r.returncode == 0 and 'example' in r.stdout.lower(), (cmd, r.stdout[:500])
 
-@pytest.mark.parametrize('sig, delay', [(signal.SIGINT, 3.), (signal.SIGTERM, 3.), (signal.SIGINT, 0.)])
-def test_interrupt_is_one_line_and_exit_130(tmp_path, sig, delay):
-    "At any moment: while the workers start (delay 0) or train."
+@pytest.mark.parametrize('sig, delay, group', [(signal.SIGINT, 3., False), (signal.SIGTERM, 3., False), (signal.SIGINT, 0., False),
+                                               (signal.SIGINT, 3., True), (signal.SIGTERM, 3., True)])
+def test_interrupt_is_one_line_and_exit_130(tmp_path, sig, delay, group):
+    "At any moment: while the workers start (delay 0) or train; sent to the main process, or to the whole process group as a terminal's Ctrl-C is."
     p = subprocess.Popen([str(EXE), 'topology', 'suite:circle-0.05', '--out', str(tmp_path), '--n', '200', '--steps', '20000', '--seeds', '2',
-                          '--candidates', 'R1', 'circle', '--workers', '2'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+                          '--candidates', 'R1', 'circle', '--workers', '2'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+                         start_new_session=group)
     deadline = time.time() + 120
     while not (tmp_path / 'runs').exists() and time.time() < deadline: time.sleep(0.5)  # the work has started
     time.sleep(delay)
-    p.send_signal(sig)
+    os.killpg(p.pid, sig) if group else p.send_signal(sig)
     out, err = p.communicate(timeout=60)
     assert p.returncode == 130, err[-2000:]
     assert 'interrupted; rerun the same command to resume' in err and 'Traceback' not in err, err[-2000:]
+
+def test_table1_ctrl_c_to_the_process_group_is_one_line(tmp_path):
+    "A terminal's Ctrl-C reaches the workers too (same process group): while one worker waits for the other, it must not print a traceback."
+    out = tmp_path / 'o'
+    p = subprocess.Popen([str(EXE), 'table1', '--quick', '--out', str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+                         start_new_session=True)
+    deadline = time.time() + 120
+    while not (out / 'runs').exists() and time.time() < deadline: time.sleep(0.2)
+    time.sleep(6)  # the main table's two workers train, one of them idle once its share is done
+    os.killpg(p.pid, signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 130 and 'Traceback' not in err and 'interrupted; rerun the same command to resume' in err, err[-2000:]
