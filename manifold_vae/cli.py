@@ -62,8 +62,8 @@ class _Parser(argparse.ArgumentParser):
 
 def add_executor_args(p:argparse.ArgumentParser, workers:int=1): # workers: the default of --workers
     "--executor, --workers and the options of the submitit executor (chapter `sweep`)."
-    p.add_argument('--workers', type=positive_int, default=workers, help=f'local worker processes, one torch thread each (default {workers}); the numbers do not depend on it')
-    p.add_argument('--executor', choices=EXECUTORS, default='local', help='where the runs train: local (default: this process, every missing run '
+    p.add_argument('--workers', type=positive_int, default=workers, help=f'local worker processes, one torch thread each (default {workers}: the number of cores for table1 and topology); the numbers do not depend on it')
+    p.add_argument('--executor', choices=EXECUTORS, default='local', help='where the runs train: local (default: on this machine, in --workers processes, each training its share of the missing runs '
                    'in one fused stack) or submitit (a SLURM job array, one job per row or candidate; needs the optional extra manifold_vae[slurm])')
     p.add_argument('--slurm-partition', default=None, help='SLURM partition for --executor submitit')
     p.add_argument('--slurm-timeout', type=positive_int, default=60, help='minutes per job for --executor submitit (default 60)')
@@ -93,9 +93,9 @@ def parser() -> argparse.ArgumentParser:
                        epilog='examples:\n  manifold-vae bench --quick --skip-table   # the throughput comparison only, a tiny budget\n  manifold-vae bench')
     sub.add_parser('topology', help='which latent topology the data have, by likelihood and by persistent homology (manifold-vae topology --help)', add_help=False)
     for q in (t, b):
-        q.add_argument('--seeds', type=positive_int, default=None, help='seeds per row (default 8; 2 with --quick)')
+        q.add_argument('--seeds', type=positive_int, default=None, help='seeds per row (default 8; 2 with --quick; the noisy tables under Table 1 take the first 4)')
         q.add_argument('--steps', type=positive_int, default=None, help='training steps per row and seed (default 10000; 150 with --quick)')
-        q.add_argument('--quick', action='store_true', help='a tiny budget, for tests (default output folder results/quick)')
+        q.add_argument('--quick', action='store_true', help='a tiny budget that exercises every code path, about a minute with the noisy tables (default output folder results/quick)')
         q.add_argument('--rows', type=row_names, nargs='+', default=None, metavar='ROW',
                        help='rows to run, by name or slug (e.g. vae_r1 er_projection); default: all')
         q.add_argument('--device', type=device, default='cpu', help='torch device (default cpu)')
@@ -177,7 +177,8 @@ def _main(argv:list) -> int:
         if a.cmd == 'table1':
             res = run_table1(cfg, out, fresh=a.fresh, executor=ex, noisy=a.noisy)
             print(res['markdown'])
-            print(f"\nwrote {out}/table1.json, {out}/table1.md and figures: {', '.join(Path(f).name for f in res['figures'])}")
+            print(f"\nwrote {out}/table1.json, {out}/table1.md and figures: {', '.join(Path(f).name for f in res['figures'])}"
+                  + ''.join(f"; the noisy table's run files in {out}/noisy_{s}/" for s in res.get('noisy', {})))
         else: print(run_bench(cfg, a.bench_steps, out, a.table_out, a.skip_table, a.skip_topology, rounds=a.bench_rounds))
     return 0
 
