@@ -178,7 +178,7 @@ def _main(argv:list) -> int:
             res = run_table1(cfg, out, fresh=a.fresh, executor=ex, noisy=a.noisy)
             print(res['markdown'])
             print(f"\nwrote {out}/table1.json, {out}/table1.md and figures: {', '.join(Path(f).name for f in res['figures'])}"
-                  + ''.join(f"; the noisy table's run files in {out}/noisy_{s}/" for s in res.get('noisy', {})))
+                  + (f"; the noisy tables' run files in {' and '.join(f'{out}/noisy_{s}/' for s in res['noisy'])}" if res.get('noisy') else ''))
         else: print(run_bench(cfg, a.bench_steps, out, a.table_out, a.skip_table, a.skip_topology, rounds=a.bench_rounds))
     return 0
 
