@@ -5,7 +5,6 @@
 # %% ../nbs/08c_table1.ipynb #b9dd718f
 from __future__ import annotations
 import math, platform, sys, time
-from statistics import NormalDist
 from dataclasses import asdict
 from pathlib import Path
 import torch
@@ -96,7 +95,7 @@ def summarize(runs:list, # run records (dicts with row, seed, elbo, iwae, train_
             rows[row]['low'] = [(r['seed'], round(r['iwae'], 1), round(sum(r['log_sigma']) / len(r['log_sigma']), 2) if r.get('log_sigma') else None) for r in low]
             if all('ceiling_gap' in r for r in ok):
                 g, se = st('ceiling_gap'), st('ceiling_gap_se').mean().item()  # the points' se of the mean over seeds: ≤ the mean of the seeds' se (same points)
-                z_seed = NormalDist().inv_cdf(1 - (1 - NormalDist().cdf(CEILING_Z)) / len(ok))  # the same one-sided level, shared among the seeds
+                z_seed = stats.norm.isf(stats.norm.sf(CEILING_Z) / len(ok))  # the same one-sided level, shared among the seeds
                 above = [r['seed'] for r in ok if r['ceiling_gap'] > z_seed * r['ceiling_gap_se']]
                 rows[row].update(ceiling=ok[0]['ceiling'], ceiling_gap_mean=g.mean().item(), ceiling_gap_std=g.std().item() if len(ok) > 1 else 0.,
                                  ceiling_gap_se=se, seeds_above_ceiling=above, exceeds_ceiling=g.mean().item() > CEILING_Z * se or bool(above))
