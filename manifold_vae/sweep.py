@@ -4,7 +4,7 @@
 
 # %% ../nbs/07a_sweep.ipynb #ed6cc1bd
 from __future__ import annotations
-import importlib, os, signal, sys, warnings
+import importlib, os, signal, sys, threading, warnings
 from pathlib import Path
 
 # %% auto #0
@@ -55,14 +55,18 @@ class LocalExecutor:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
         held = {signal.SIGINT, signal.SIGTERM}
-        signal.pthread_sigmask(signal.SIG_BLOCK, held)  # the workers start with Ctrl-C and SIGTERM blocked (inherited): the main process stops them
+        signal.pthread_sigmask(signal.SIG_BLOCK, held)  # a Ctrl-C meanwhile stays pending in this process (a blocked signal is never discarded)
+        main = threading.current_thread() is threading.main_thread()
+        saved = {s: signal.signal(s, signal.SIG_IGN) for s in held} if main else {}  # the workers are born ignoring them: a disposition survives exec, a mask does not
         pool, futures = None, []
         try:
             try:
                 pool = ProcessPoolExecutor(min(self.workers, len(tasks)), mp_context=mp.get_context('spawn'),
                                            initializer=_start_worker, initargs=(fn.__module__,))
-                futures = [pool.submit(_run, fn, *t) for t in tasks]
-            finally: signal.pthread_sigmask(signal.SIG_UNBLOCK, held)  # an interrupt held meanwhile is raised here
+                futures = [pool.submit(_run, fn, *t) for t in tasks]  # spawns the workers
+            finally:
+                for s, h in saved.items(): signal.signal(s, h)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, held)  # an interrupt held meanwhile is raised here
             return [f.result() for f in futures]
         except BaseException:  # an interrupt (or a failed task) stops the other workers too: what they finished is in the results folder
             for f in futures: f.cancel()
