@@ -88,8 +88,9 @@ def parser() -> argparse.ArgumentParser:
                        description='Train every row of Table 1 on the toy task (resuming finished runs) and print the table.',
                        epilog='examples:\n  manifold-vae table1                 # Table 1 and its noisy tables (about 15-20 min on 2 cores)\n'
                               '  manifold-vae table1 --quick         # a tiny budget, seconds\n  manifold-vae table1 --rows vae_r1 er_projection --seeds 3')
-    b = sub.add_parser('bench', help='steps/s per row, stacked vs a loop over seeds, and the full-table wall time', formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description='Time training: stacked seeds against a loop, fused rows, the full table, one topology data set.',
+    b = sub.add_parser('bench', help='steps/s per row, a step against its arithmetic limit, the full table with 1 worker and every core', formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description='Time training: stacked seeds against a loop, fused rows, the step and the evaluation against their matrix products alone, '
+                                   'the full table from scratch with every core and with one worker (about 35 min on 2 cores), one topology data set.',
                        epilog='examples:\n  manifold-vae bench --quick --skip-table   # the throughput comparison only, a tiny budget\n  manifold-vae bench')
     sub.add_parser('topology', help='which latent topology the data have, by likelihood and by persistent homology (manifold-vae topology --help)', add_help=False)
     for q in (t, b):
@@ -110,9 +111,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument('--bench-steps', type=positive_int, default=300, help='steps timed per row and mode (default 300)')
     b.add_argument('--bench-rounds', type=positive_int, default=3, help='throughput rounds, each timing every mode (default 3)')
     b.add_argument('--out', default=None, help='where bench.md goes (default as for table1)')
-    b.add_argument('--table-out', default=None, help='folder for the timed full-table run (default: a temporary folder)')
+    b.add_argument('--table-out', default=None, help='folder for the timed full-table runs, one subfolder per worker count (default: temporary folders)')
     b.add_argument('--skip-table', action='store_true', help='only the throughput comparison')
     b.add_argument('--skip-topology', action='store_true', help='leave out the timing of one topology data set')
+    b.add_argument('--skip-compiled', action='store_true', help='leave out the compiled training step (its compilation takes a minute)')
     return p
 
 # %% ../nbs/11_cli.ipynb #3bf89c49
@@ -179,7 +181,7 @@ def _main(argv:list) -> int:
             print(res['markdown'])
             print(f"\nwrote {out}/table1.json, {out}/table1.md and figures: {', '.join(Path(f).name for f in res['figures'])}"
                   + (f"; the noisy tables' run files in {' and '.join(f'{out}/noisy_{s}/' for s in res['noisy'])}" if res.get('noisy') else ''))
-        else: print(run_bench(cfg, a.bench_steps, out, a.table_out, a.skip_table, a.skip_topology, rounds=a.bench_rounds))
+        else: print(run_bench(cfg, a.bench_steps, out, a.table_out, a.skip_table, a.skip_topology, rounds=a.bench_rounds, skip_compiled=a.skip_compiled))
     return 0
 
 # %% ../nbs/11_cli.ipynb #67278c6b

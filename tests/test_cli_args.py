@@ -92,7 +92,7 @@ def test_write_failure_leaves_no_tmp(tmp_path):
     assert (tmp_path / 'x.json').read_text().split() == ['{', '"a":', 'null,', '"b":', '[', 'null', ']', '}']
 
 def test_bench_quick(tmp_path):
-    code, out, err = run(['bench', '--quick', '--rows', 'vae_r1', '--bench-steps', '5', '--bench-rounds', '2', '--skip-table', '--skip-topology', '--out', tmp_path])
+    code, out, err = run(['bench', '--quick', '--rows', 'vae_r1', '--bench-steps', '5', '--bench-rounds', '2', '--skip-table', '--skip-topology', '--skip-compiled', '--out', tmp_path])
     assert code == 0, err
     text = (tmp_path / 'bench.md').read_text()
     assert '| VAE R1 |' in text and 'in each of 2 round(s)' in text
