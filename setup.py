@@ -9,7 +9,7 @@ cfg = config['DEFAULT']
 cfg_keys = 'version description keywords author author_email'.split()
 expected = cfg_keys + "lib_name user branch license status min_python audience language".split()
 for o in expected: assert o in cfg, "missing expected setting: {}".format(o)
-setup_cfg = {o: cfg[o] for o in cfg_keys}
+setup_cfg = {o: cfg[o] for o in cfg_keys if cfg[o]}  # an empty setting (author_email) is left out
 
 licenses = {
     'apache2': ('Apache Software License 2.0', 'OSI Approved :: Apache Software License'),
@@ -32,7 +32,7 @@ setuptools.setup(
                  'Natural Language :: ' + cfg['language'].title()]
                 + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(min_python):]]
                 + (['License :: ' + lic[1]] if lic[1] else []),
-    url=cfg['git_url'],
+    url=cfg.get('project_url') or None,  # no home page unless one exists
     packages=setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data=True,
     install_requires=requirements,

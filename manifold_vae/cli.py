@@ -11,13 +11,13 @@ from . import __version__
 if not sys.stderr.isatty(): os.environ.setdefault('TQDM_MININTERVAL', '30')
 import torch
 from .models import ROWS
-from .experiment import ExperimentConfig, quick_config, is_full, check_out, OutFolderError, _slug, NOISY
+from .experiment import ExperimentConfig, quick_config, is_full, check_out, OutFolderError, _slug, NOISY, CHECKPOINT_SECONDS
 from .table1 import run_table1
 from .bench import run_bench
 from .sweep import EXECUTORS, make_executor
 
 # %% auto #0
-__all__ = ['positive_int', 'device', 'noise_levels', 'row_names', 'add_executor_args', 'executor_from_args', 'parser',
+__all__ = ['positive_int', 'device', 'noise_levels', 'seconds', 'row_names', 'add_executor_args', 'executor_from_args', 'parser',
            'config_from_args', 'default_out', 'warning_line', 'main', 'topology_parser', 'topology_command',
            'topology_main']
 
@@ -45,6 +45,13 @@ def noise_levels(s:str) -> tuple:
     if not v or not all(0 < x < float('inf') for x in v): raise argparse.ArgumentTypeError(f"noise levels must be positive and finite, got {s!r}")
     return v
 
+def seconds(s:str) -> float:
+    "A number of seconds ≥ 0 (0: at every step)."
+    try: v = float(s)
+    except ValueError: raise argparse.ArgumentTypeError(f"expected a number of seconds, got {s!r}") from None
+    if not 0 <= v < float('inf'): raise argparse.ArgumentTypeError(f"must be a finite number ≥ 0, got {s!r}")
+    return v
+
 def _valid_rows() -> str: return '; '.join(f"{r!r} ({_slug(r)})" for r in ROWS)
 
 def row_names(s:str) -> list:
@@ -61,7 +68,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message): self.exit(2, f"{self.prog}: error: {message}\n")
 
 def add_executor_args(p:argparse.ArgumentParser, workers:int=1): # workers: the default of --workers
-    "--executor, --workers and the options of the submitit executor (chapter `sweep`)."
+    "--executor, --workers, the options of the submitit executor (chapter `sweep`) and the checkpoint interval."
     p.add_argument('--workers', type=positive_int, default=workers, help=f'local worker processes, one torch thread each (default {workers}: the number of cores for table1 and topology); the numbers do not depend on it')
     p.add_argument('--executor', choices=EXECUTORS, default='local', help='where the runs train: local (default: on this machine, in --workers processes, each training its share of the missing runs '
                    'in one fused stack) or submitit (a SLURM job array, one job per row or candidate; needs the optional extra manifold_vae[slurm])')
@@ -69,12 +76,15 @@ def add_executor_args(p:argparse.ArgumentParser, workers:int=1): # workers: the 
     p.add_argument('--slurm-timeout', type=positive_int, default=60, help='minutes per job for --executor submitit (default 60)')
     p.add_argument('--submitit-cluster', choices=('auto', 'slurm', 'local'), default='auto',
                    help="submitit's backend: auto (SLURM if sbatch is found, else local processes), slurm, or local")
+    p.add_argument('--checkpoint-seconds', type=seconds, default=None, metavar='S',
+                   help=f'save a training stack\'s state at most every S seconds, so that an interrupt loses at most that much training (default {CHECKPOINT_SECONDS:.0f})')
 
 def executor_from_args(a:argparse.Namespace, # parsed arguments with the executor options
                        out:str|Path, # the results folder (submitit's files go to out/submitit)
                        threads:int=1, # CPUs per job
                       ):
-    "The executor the command line asks for (ModuleNotFoundError when submitit is asked for but not installed)."
+    "The executor the command line asks for (ModuleNotFoundError when submitit is asked for but not installed); a --checkpoint-seconds goes to the environment, which workers and jobs inherit."
+    if a.checkpoint_seconds is not None: os.environ['MANIFOLD_VAE_CHECKPOINT_SECONDS'] = str(a.checkpoint_seconds)
     if a.executor == 'local': return make_executor('local', workers=a.workers)
     return make_executor('submitit', out, partition=a.slurm_partition, timeout_min=a.slurm_timeout, cpus_per_task=threads,
                          cluster=None if a.submitit_cluster == 'auto' else a.submitit_cluster)

@@ -16,10 +16,11 @@ from .models import ROWS, ModelConfig, TrainConfig, VAE, train, evaluate, pad_po
 from .layers import member_streams
 
 # %% auto #0
-__all__ = ['NOISY', 'NOISY_SEEDS', 'NOISY_N_TEST', 'UNHASHED', 'CEILING_NODES', 'ExperimentConfig', 'quick_config',
-           'noisy_config', 'tree_hash', 'code_hash', 'wae_key', 'run_key', 'config_identity', 'is_full',
-           'OutFolderError', 'check_out', 'strict_json', 'write_json_atomic', 'clean_stale', 'CorruptFileWarning',
-           'set_aside', 'read_run', 'load_runs', 'EmbeddingRefused', 'learned_embeddings', 'latent_codes', 'table_data',
+__all__ = ['NOISY', 'NOISY_SEEDS', 'NOISY_N_TEST', 'UNHASHED', 'CHECKPOINT_SECONDS', 'CEILING_NODES', 'ExperimentConfig',
+           'quick_config', 'noisy_config', 'tree_hash', 'code_hash', 'cache_key', 'wae_key', 'run_key',
+           'config_identity', 'is_full', 'OutFolderError', 'check_out', 'strict_json', 'write_json_atomic',
+           'clean_stale', 'CorruptFileWarning', 'set_aside', 'read_run', 'load_runs', 'EmbeddingRefused',
+           'learned_embeddings', 'Checkpoint', 'train_resumable', 'forget_trained', 'latent_codes', 'table_data',
            'fit_runs']
 
 # %% ../nbs/08_experiment.ipynb #bf735fbc
@@ -78,20 +79,23 @@ def code_hash() -> str:
     "Hash of the package's code (`tree_hash` of its folder), computed once per process. The command line (`cli`, `__main__`) only parses arguments and prints, and the benchmark (`bench`) only times: they are left out, so fixing them does not invalidate results."
     return tree_hash(Path(manifold_vae.__file__).parent)
 
-def _key(obj) -> str: return hashlib.sha1(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:12]
+def cache_key(obj, # anything JSON can write (other objects by their str)
+             ) -> str: # 12 hex digits
+    "The cache key of a spec: the SHA-1 of its JSON with sorted keys (run keys, WAE keys, candidate keys, checkpoint names)."
+    return hashlib.sha1(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 def wae_key(cfg:ExperimentConfig, # the experiment
             manifold:str, # the manifold the WAE learns
            ) -> str:
     "Cache key of a learned embedding: its manifold, the WAE config and the code."
-    return _key(dict(manifold=manifold, wae=asdict(cfg.wae), code=code_hash()))
+    return cache_key(dict(manifold=manifold, wae=asdict(cfg.wae), code=code_hash()))
 
 def run_key(cfg:ExperimentConfig, # the experiment
             row:str, # a key of ROWS
            ) -> str:
     "Cache key of one row's runs: the row's definition, the training, model and evaluation settings, its WAE's key if any, and the code."
     r = ROWS[row]
-    return _key(dict(row=row, spec=asdict(r), train=asdict(cfg.train), model=asdict(cfg.model), n_test=cfg.n_test, k_iwae=cfg.k_iwae,
+    return cache_key(dict(row=row, spec=asdict(r), train=asdict(cfg.train), model=asdict(cfg.model), n_test=cfg.n_test, k_iwae=cfg.k_iwae,
                      test_seed=cfg.test_seed, map_seed=cfg.map_seed, noise=cfg.noise, wae=wae_key(cfg, r.manifold) if r.learned else None, code=code_hash()))
 
 # %% ../nbs/08_experiment.ipynb #2a744ff4
@@ -172,9 +176,9 @@ def write_json_atomic(path:Path, # the file to write
 def clean_stale(out:Path, # the output folder
                 fresh:bool=False, # also delete run files, learned maps and files set aside
                ) -> list: # the paths removed
-    "Remove the temporary files a killed run left in `out` (and, when `fresh`, every earlier result file)."
+    "Remove the temporary files a killed run left in `out` (and, when `fresh`, every earlier result file and checkpoint)."
     out, pats = Path(out), ['*.tmp'] + (['*.json', '*.pt', '*.corrupt'] if fresh else [])
-    gone = [p for d in (out, out / 'runs', out / 'wae') for pat in pats for p in d.glob(pat)
+    gone = [p for d in (out, out / 'runs', out / 'wae', out / 'checkpoints') for pat in pats for p in d.glob(pat)
             if p.is_file() and (d != out or pat in ('*.tmp', '*.corrupt'))]
     for p in gone: p.unlink()
     return gone
@@ -257,6 +261,61 @@ def learned_embeddings(manifold:str, # the manifold the WAEs learn (a built-in n
         except ValueError as e: raise EmbeddingRefused(f"learned {manifold} embedding of seed {s}: {e}") from None
     return dec.requires_grad_(False), {s: saved[s]['quality'] for s in seeds}
 
+# %% ../nbs/08_experiment.ipynb #82dcbca0
+CHECKPOINT_SECONDS = 30. # the training time an interrupt can cost at most: the state is saved at the first step this long after the last save
+
+class Checkpoint:
+    "A training state on disk (`models.train` calls `load`, `due` and `save`), written atomically at most every `seconds` or every `steps` steps."
+    def __init__(self, path:str|Path, # the file
+                 seconds:float|None=None, # the interval (default: $MANIFOLD_VAE_CHECKPOINT_SECONDS, else `CHECKPOINT_SECONDS`)
+                 steps:int|None=None, # or save every this many steps instead
+                ):
+        self.path, self.steps, self._last = Path(path), steps, time.monotonic()
+        self.seconds = float(os.environ.get('MANIFOLD_VAE_CHECKPOINT_SECONDS', CHECKPOINT_SECONDS)) if seconds is None else float(seconds)
+
+    def load(self) -> dict|None:
+        "The saved state; None when there is none (an unreadable file is set aside)."
+        if not self.path.exists(): return None
+        try: return torch.load(self.path, weights_only=True)
+        except Exception as e: set_aside(self.path, f"unreadable checkpoint ({type(e).__name__})"); return None
+
+    def due(self, step:int) -> bool: return step % self.steps == 0 if self.steps else time.monotonic() - self._last >= self.seconds
+
+    def save(self, state:dict):
+        _write_atomic(self.path, lambda tmp: torch.save(state, tmp)); self._last = time.monotonic()
+
+    def clear(self): self.path.unlink(missing_ok=True)
+
+# %% ../nbs/08_experiment.ipynb #1c3add7a
+def _trained(out:Path, name) -> Checkpoint: return Checkpoint(Path(out) / 'checkpoints' / f'trained__{cache_key(name)}.pt')
+
+def train_resumable(models:list, # VAEs with the same networks, trained as one fused stack (`models.train`)
+                    names:list, # each model's identity (JSON-able: its row or candidate, seeds and cache key)
+                    data, # the training distribution
+                    cfg:TrainConfig,
+                    out:str|Path, # checkpoints go to out/checkpoints
+                    progress:bool=True, desc:str='train',
+                    seconds:float|None=None, # the checkpoint interval (see `Checkpoint`)
+                   ) -> list: # per model, (curve, failed) as `models.train` returns them
+    "`models.train`, resumable: models whose trained weights are kept are loaded; the others train as one stack, checkpointed as they go, and their weights are kept until `forget_trained`."
+    kept = [_trained(out, n).load() for n in names]
+    todo = [i for i, k in enumerate(kept) if k is None]
+    if todo:
+        stack = Checkpoint(Path(out) / 'checkpoints' / f'stack__{cache_key([names[i] for i in todo])}.pt', seconds)
+        fits = train([models[i] for i in todo], data, cfg, progress=progress, desc=desc, checkpoint=stack)
+        for i, (curve, failed) in zip(todo, fits):
+            kept[i] = dict(state=models[i].state_dict(), curve=curve, failed=failed)
+            _trained(out, names[i]).save(kept[i])
+        stack.clear()
+    for i, (m, k) in enumerate(zip(models, kept)):
+        if i not in todo: m.load_state_dict(k['state'])
+    return [(k['curve'], k['failed']) for k in kept]
+
+def forget_trained(name, # a model's identity, as given to `train_resumable`
+                   out:str|Path):
+    "Delete a model's kept weights (once its results are written)."
+    _trained(out, name).clear()
+
 # %% ../nbs/08_experiment.ipynb #d9f5f7c3
 @torch.no_grad()
 def latent_codes(model:VAE, # a trained stack
@@ -305,7 +364,7 @@ def fit_runs(cfg:ExperimentConfig, # the experiment
              progress:bool=True, # show tqdm bars
              wae_out:str|Path|None=None, # where the learned maps are kept (default `out`): tables of one experiment share them
             ) -> list: # one record per run (also written to out/runs, except refused learned maps)
-    "Train the runs of `todo` as one fused stack, evaluate them and write their run files."
+    "Train the runs of `todo` as one fused stack (resumable: `train_resumable`), evaluate them row by row and write their run files."
     torch.set_num_threads(cfg.threads)
     out = Path(out)
     data, x_test, theta_test, ceiling = table_data(cfg)
@@ -318,10 +377,11 @@ def fit_runs(cfg:ExperimentConfig, # the experiment
             records += [dict(row=row, seed=s, key=key, failed=dict(step=None, message=str(e))) for s in seeds]; continue
         parts.append((row, list(seeds), key, quality, VAE(row, seeds, cfg.model, embedding=emb).to(cfg.device)))
     if not parts: return records
+    names = [[row, seeds, key] for row, seeds, key, *_ in parts]
     t0 = time.perf_counter()
-    fits = train([m for *_, m in parts], data, cfg.train, progress=progress, desc=f"{len(parts)} row(s), {members} run(s)")
-    train_s = time.perf_counter() - t0
-    for (row, seeds, key, quality, model), (curve, failed) in zip(parts, fits):
+    fits = train_resumable([m for *_, m in parts], names, data, cfg.train, out, progress, f"{len(parts)} row(s), {members} run(s)")
+    train_s = time.perf_counter() - t0  # this invocation's: a resumed stack counts only what it trained
+    for name, (row, seeds, key, quality, model), (curve, failed) in zip(names, parts, fits):
         extra = dict(key=key, trained_with=members, train_seconds=train_s / members, stack_train_seconds=train_s)
         if len(failed) == len(seeds):
             runs = [dict(row=row, seed=s, **extra, failed=dict(step=failed[s], message=f"non-finite loss in row {row!r}: every seed by step {max(failed.values())}"))
@@ -335,5 +395,6 @@ def fit_runs(cfg:ExperimentConfig, # the experiment
         for run in runs:
             if run['seed'] in quality: run['embedding_quality'] = quality[run['seed']]
             write_json_atomic(out / 'runs' / f"{_slug(row)}__seed{run['seed']}.json", run)
+        forget_trained(name, out)
         records += runs
     return records

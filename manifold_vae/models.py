@@ -363,6 +363,13 @@ class FlatAdam:
         "Give every parameter its own memory again (a view into the flat vector has another alignment, which some matrix kernels notice)."
         for p in self.params: p.data = p.data.clone()
 
+    def state_dict(self) -> dict: return dict(flat=self.flat.clone(), m=self.m.clone(), v=self.v.clone(), t=self.t)
+
+    @torch.no_grad()
+    def load_state_dict(self, state:dict): # continue from `state_dict()`: the parameters (views of the flat vector) and the moments
+        if state['flat'].shape != self.flat.shape: raise ValueError(f"the saved optimiser holds {state['flat'].numel()} numbers, this one {self.flat.numel()}")
+        self.flat.copy_(state['flat']); self.m.copy_(state['m']); self.v.copy_(state['v']); self.t = state['t']
+
     @torch.no_grad()
     def step(self):
         g = torch.cat([(p.grad if p.grad is not None else torch.zeros_like(p)).flatten() for p in self.params], out=self.g)
@@ -372,10 +379,10 @@ class FlatAdam:
         denom = torch.sqrt(self.v, out=self.denom).div_(math.sqrt(1 - self.b2 ** self.t)).add_(self.eps)
         self.flat.addcdiv_(self.m, denom, value=-self.lr / (1 - self.b1 ** self.t))
 
-def _train_one(model, data, cfg, progress, desc): # depth-0 models (a linear decoder): the plain loop, same streams
-    return _train_loop([model], model, lambda x, noise: model.elbo(x, generator=noise[0]), data, cfg, progress, desc)
+def _train_one(model, data, cfg, progress, desc, checkpoint=None): # depth-0 models (a linear decoder): the plain loop, same streams
+    return _train_loop([model], model, lambda x, noise: model.elbo(x, generator=noise[0]), data, cfg, progress, desc, checkpoint)
 
-def _train_loop(models, params, elbo_fn, data, cfg, progress, desc):
+def _train_loop(models, params, elbo_fn, data, cfg, progress, desc, checkpoint=None):
     opt = FlatAdam(params.parameters(), lr=cfg.lr)
     seeds = [s for m in models for s in m.seeds]
     uniq = list(dict.fromkeys(seeds))  # each seed's data stream is drawn once, whichever models hold that seed
@@ -384,8 +391,15 @@ def _train_loop(models, params, elbo_fn, data, cfg, progress, desc):
     data_streams, noise = member_streams(uniq, 'data'), [member_streams(m.seeds, 'train') for m in models]
     n = len(seeds)
     alive, failed_at = torch.ones(n, dtype=torch.bool, device=device), {}
-    curve, acc = [], 0.
-    for step in tqdm(range(cfg.steps), desc=desc, disable=not progress, leave=False):
+    curve, acc, start = [], 0., 0
+    state = lambda step: dict(step=step, opt=opt.state_dict(), data=data_streams.state_dict(), noise=[s.state_dict() for s in noise],
+                              alive=alive.clone(), failed_at=dict(failed_at), curve=list(curve), acc=acc)
+    saved = checkpoint.load() if checkpoint is not None else None
+    if saved is not None:  # resume: the parameters, Adam's moments, every stream and the curve so far, as they were at that step
+        opt.load_state_dict(saved['opt']); data_streams.load_state_dict(saved['data'])
+        for s, st in zip(noise, saved['noise']): s.load_state_dict(st)
+        start, alive, failed_at, curve, acc = saved['step'], saved['alive'], dict(saved['failed_at']), list(saved['curve']), saved['acc']
+    for step in tqdm(range(start, cfg.steps), desc=desc, disable=not progress, leave=False, initial=start, total=cfg.steps):
         x = data.sample((len(uniq), cfg.batch), data_streams)[0].to(device)[pick]
         elbo = elbo_fn(x, noise).mean(1)
         ok = torch.isfinite(elbo)
@@ -401,6 +415,8 @@ def _train_loop(models, params, elbo_fn, data, cfg, progress, desc):
         opt.step()
         acc = acc + elbo.detach()
         if (step + 1) % cfg.log_every == 0: curve.append(acc / cfg.log_every); acc = 0.
+        if checkpoint is not None and checkpoint.due(step + 1): checkpoint.save(state(step + 1))
+    if checkpoint is not None and start < cfg.steps: checkpoint.save(state(cfg.steps))  # trained (or stopped): a resume goes straight on
     opt.release()
     curve = torch.stack(curve) if curve else torch.empty(0, n)
     out, i0 = [], 0
@@ -423,6 +439,7 @@ def train(models:VAE|Sequence[VAE], # one stacked model, or several with the sam
           data, # the training distribution: anything with .sample(shape, generator) -> (x, ...), `generator` one stream per member
           cfg:TrainConfig=TrainConfig(),
           progress:bool=True, desc:str='train',
+          checkpoint=None, # where the training state is kept as it trains (`experiment.Checkpoint`: load(), due(step), save(state)); None: nowhere
          ) -> tuple|list: # per model: (learning curve (steps // log_every, S): mean training ELBO, {seed: step} of failed members)
     "Train the models in place, each member from its own streams; one model gives one (curve, failed) pair, a list gives a list."
     single = isinstance(models, VAE)
@@ -430,11 +447,11 @@ def train(models:VAE|Sequence[VAE], # one stacked model, or several with the sam
     if not ms: raise ValueError("no models to train")
     if ms[0].cfg.depth == 0:
         if not single: raise ValueError("models without hidden layers (depth 0) are trained one at a time")
-        out = _train_one(ms[0], data, cfg, progress, desc)
+        out = _train_one(ms[0], data, cfg, progress, desc, checkpoint)
     else:
         run = [_twin(m) if len(m.seeds) == 1 else m for m in ms]
         fused = Fused(run)
-        out = _train_loop(run, fused, fused.elbo, data, cfg, progress, desc)
+        out = _train_loop(run, fused, fused.elbo, data, cfg, progress, desc, checkpoint)
         fused.write_back()
         for i, (m, r) in enumerate(zip(ms, run)):
             if r is m: continue

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math
 import torch
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['MemberStreams', 'rand', 'randn', 'for_members', 'standard_gamma']
@@ -71,3 +72,19 @@ def standard_gamma(concentration:torch.Tensor, # α > 0; with member streams, (S
                   ) -> torch.Tensor:
     "Gamma(α, 1) draws, reparameterised (torch's `_standard_gamma`); with member streams, each member from its own generator."
     return for_members(lambda a, g: torch._standard_gamma(a, generator=g), generator, concentration)
+
+# %% ../nbs/00a_streams.ipynb #1c3f81e7
+def _dtype(name:str) -> torch.dtype: return getattr(torch, name.removeprefix('torch.'))
+
+@patch
+def state_dict(self:MemberStreams) -> dict:
+    "What the streams draw next: each generator's state and, per kind of number, the buffer and how much of it is used."
+    return dict(generators=[g.get_state() for g in self.generators],
+                buffers=[(kind, str(dtype), buf.clone(), pos) for (kind, dtype), (buf, pos) in self._buf.items()])
+
+@patch
+def load_state_dict(self:MemberStreams, state:dict):
+    "Continue from `state_dict()`: the same members' generators are set to the saved states and the buffers restored."
+    if len(state['generators']) != len(self): raise ValueError(f"the saved streams have {len(state['generators'])} members, these {len(self)}")
+    for g, st in zip(self.generators, state['generators']): g.set_state(st)
+    self._buf = {(kind, _dtype(dt)): (buf, pos) for kind, dt, buf, pos in state['buffers']}

@@ -41,13 +41,16 @@ class LocalExecutor:
         if not (isinstance(workers, int) and workers >= 1): raise ValueError(f"workers must be a positive integer, got {workers!r}")
         self.workers = workers
 
-    def split(self, todo:dict) -> list:
-        "The groups dealt into at most `workers` tasks with balanced numbers of seeds (largest first, each to the lightest task), each task in the groups' own order."
+    def split(self, todo:dict, # {group: [seeds]}
+              cost:dict|None=None, # {group: relative cost of one of its seeds} (default 1 each): only how the work is dealt depends on it
+             ) -> list:
+        "The groups dealt into at most `workers` tasks with balanced costs (seeds × cost; largest first, each to the lightest task), each task in the groups' own order."
         if not todo: return []
+        w = {k: len(v) * (cost or {}).get(k, 1) for k, v in todo.items()}
         loads = [[0, []] for _ in range(min(self.workers, len(todo)))]
-        for k in sorted(todo, key=lambda k: -len(todo[k])):
+        for k in sorted(todo, key=lambda k: -w[k]):
             light = min(loads, key=lambda l: l[0])
-            light[0] += len(todo[k]); light[1].append(k)
+            light[0] += w[k]; light[1].append(k)
         return [{k: todo[k] for k in todo if k in ks} for _, ks in loads]
 
     def map(self, fn, tasks:list) -> list:
@@ -97,7 +100,7 @@ class SubmititExecutor:
         self.executor.update_parameters(**params)
         self.cluster = self.executor.cluster
 
-    def split(self, todo:dict) -> list: return [{k: v} for k, v in todo.items()]
+    def split(self, todo:dict, cost:dict|None=None) -> list: return [{k: v} for k, v in todo.items()]  # one job per group: nothing to balance
 
     def map(self, fn, tasks:list) -> list:
         if not tasks: return []

@@ -19,7 +19,7 @@ from .experiment import (ExperimentConfig, NOISY, CEILING_NODES, noisy_config, c
                                      load_runs, fit_runs, run_key, code_hash, write_json_atomic, _write_atomic, _read_wae, _slug)
 
 # %% auto #0
-__all__ = ['T_TABLE', 'LOW_DROP', 'CEILING_Z', 't_pvalue', 'matches_t_table', 'holm', 'paired_verdict', 'summarize',
+__all__ = ['T_TABLE', 'LOW_DROP', 'CEILING_Z', 'ROW_COST', 't_pvalue', 'matches_t_table', 'holm', 'paired_verdict', 'summarize',
            'markdown_table', 'embedding_note', 'plot_results', 'run_table1']
 
 # %% ../nbs/08c_table1.ipynb #50dd211f
@@ -231,6 +231,10 @@ def plot_results(runs:list, # run records with codes and curves
     return paths
 
 # %% ../nbs/08c_table1.ipynb #b7b88c34
+ROW_COST = {'VAE R1': 1., 'ER learned f': 1.9, 'ER projection': 1.4, 'ER learned f + group': 2.0, 'VAE R2': 1.1, 'ER projection + group': 1.5,
+            'S-VAE (vMF)': 2.1, 'Power Spherical': 1.6}
+"A seed's training and evaluation time in each row relative to VAE R1's (`results/bench.md`: the stacked rows' steps/s and the full table's evaluation times); it only decides how the runs are dealt to workers, never a number."
+
 def _run_table(cfg, out, fresh, progress, executor, wae_out=None, figures=True):
     out = check_out(out, cfg, fresh)
     torch.set_num_threads(cfg.threads)
@@ -242,7 +246,7 @@ def _run_table(cfg, out, fresh, progress, executor, wae_out=None, figures=True):
     todo = {row: [s for s in seeds if (row, s) not in done] for row in cfg.rows}
     todo = {row: ss for row, ss in todo.items() if ss}
     ex = executor or LocalExecutor()
-    returned = [r for recs in ex.map(fit_runs, [(cfg, t, out, progress, wae_out) for t in ex.split(todo)]) for r in recs]
+    returned = [r for recs in ex.map(fit_runs, [(cfg, t, out, progress, wae_out) for t in ex.split(todo, ROW_COST)]) for r in recs]
     done = load_runs(out, cfg)  # the results folder: what every task wrote
     for r in returned: done.setdefault((r['row'], r['seed']), r)  # refused learned maps are reported, not written
     lost = [(row, s) for row in cfg.rows for s in seeds if (row, s) not in done]

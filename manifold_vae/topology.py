@@ -9,15 +9,15 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 import torch
-from .models import Row, VAE, ModelConfig, TrainConfig, train, evaluate
+from .models import Row, VAE, ModelConfig, TrainConfig, evaluate
 from .layers import member_streams
 from .streams import rand
 from .data import load_points, check_points, SUITE, ManifoldToy, ceiling
-from .experiment import write_json_atomic, code_hash, latent_codes
+from .experiment import write_json_atomic, code_hash, latent_codes, cache_key, train_resumable, forget_trained, set_aside
 from .sweep import LocalExecutor
 from .selection import compare, error_rates
 from .homology import persistent_homology
-from .topology_report import report, markdown, plot_codes, suite_markdown, _scores
+from .topology_report import report, markdown, plot_codes, suite_markdown, restart_scores
 
 # %% auto #0
 __all__ = ['CANDIDATES', 'DEFAULT_CANDIDATES', 'FAMILY_SETS', 'topology', 'candidates', 'TopologyConfig', 'quick_topology_config',
@@ -96,7 +96,7 @@ def candidate_key(name:str, x:np.ndarray, cfg:TopologyConfig) -> str:
     "Cache key of one candidate's run: the data, the candidate's row, the settings that change its numbers, and the code."
     c = {k: v for k, v in asdict(cfg).items() if k not in ('candidates', 'threads', 'device', 'alpha', 'margin', 'workers')}
     spec = dict(name=name, row=asdict(CANDIDATES[name]), data=data_key(x), cfg=c, code=code_hash())
-    return hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
+    return cache_key(spec)
 
 def standardiser(x_train:np.ndarray) -> tuple: # (mean, std, log-Jacobian Σ log s), computed in float64
     m, s = x_train.mean(0, dtype=np.float64), x_train.std(0, dtype=np.float64)
@@ -111,7 +111,7 @@ def fit_candidates(names:list, # keys of CANDIDATES
                    out:Path, # output folder: each record goes to out/runs/NAME__KEY.json
                    progress:bool=True,
                   ) -> list: # the run records, in the order of `names`
-    "Train the candidates' seeds on the training split as one fused stack; ELBO and IWAE per held-out point, in the data's units; write each record."
+    "Train the candidates' seeds on the training split as one fused stack (resumable: `experiment.train_resumable`); ELBO and IWAE per held-out point, in the data's units; write each record."
     torch.set_num_threads(cfg.threads)
     tr, va, te = split(x, cfg)
     te = np.concatenate([va, te])  # the held-out points: validation first, then test
@@ -120,12 +120,13 @@ def fit_candidates(names:list, # keys of CANDIDATES
     seeds = list(range(cfg.seeds))
     mc = ModelConfig(dim=x.shape[1], hidden=cfg.hidden, depth=cfg.depth, sigma_init=cfg.sigma_init)
     models = [VAE(CANDIDATES[n], seeds, mc).to(cfg.device) for n in names]
+    ids = [[name, seeds, candidate_key(name, x, cfg)] for name in names]
     t0 = time.perf_counter()
-    fits = train(models, Points(z(x[tr])), TrainConfig(steps=cfg.steps, batch=cfg.batch, lr=cfg.lr, log_every=max(1, cfg.steps // 20)),
-                 progress=progress, desc=', '.join(names))
-    train_s = (time.perf_counter() - t0) / len(names)  # the fused stack's time, shared equally
+    fits = train_resumable(models, ids, Points(z(x[tr])), TrainConfig(steps=cfg.steps, batch=cfg.batch, lr=cfg.lr, log_every=max(1, cfg.steps // 20)),
+                           out, progress, ', '.join(names))
+    train_s = (time.perf_counter() - t0) / len(names)  # the fused stack's time in this invocation, shared equally
     records = []
-    for name, model, (curve, failed) in zip(names, models, fits):
+    for name, ident, model, (curve, failed) in zip(names, ids, models, fits):
         t0 = time.perf_counter()
         ev = evaluate(model, z(x[te]), k=cfg.k_iwae, generator=member_streams(seeds, 'eval'))
         ok = [i for i, sd in enumerate(seeds) if sd not in failed]
@@ -135,15 +136,14 @@ def fit_candidates(names:list, # keys of CANDIDATES
                    iwae_points=per(ev['iwae_points']), elbo_points=per(ev['elbo_points']),
                    codes=latent_codes(model, z(x[te][:400]))[1][0].tolist())  # posterior-mean codes z = g·f(E[u]) of the first seed
         write_json_atomic(_record_path(out, name, rec['key']), rec)
+        forget_trained(ident, out)
         records.append(rec)
     return records
 
 # %% ../nbs/10_topology.ipynb #3e351d6d
 def _load_record(path:Path, key:str) -> dict | None:
     try: rec = json.loads(path.read_text())
-    except (OSError, ValueError) as e:
-        print(f"warning: {path} is unreadable ({e}); moving it aside and refitting", file=sys.stderr)
-        path.replace(path.with_suffix('.corrupt')); return None
+    except (OSError, ValueError) as e: set_aside(path, f"unreadable ({type(e).__name__})"); return None  # as the experiment's run files
     return rec if isinstance(rec, dict) and rec.get('key') == key else None
 
 def _fit_task(todo:dict, x, cfg, out, progress): return fit_candidates(list(todo), x, cfg, out, progress)  # an executor's task
@@ -244,9 +244,9 @@ def compare_families(out:Path, # the suite's output folder
         ceil = _ceiling(x, Path(out) / name, cfg, ds, u)
         nv = ceil['n_valid']
         ceil_test = float(np.mean(ceil['points'][nv:]))
-        er = _scores(recs[0]); ver = er[:, :nv].mean(1)
+        er = restart_scores(recs[0]); ver = er[:, :nv].mean(1)
         for r in recs:
-            iw, el = _scores(r), _scores(r, 'elbo_points')
+            iw, el = restart_scores(r), restart_scores(r, 'elbo_points')
             if iw is None: lines.append(f"| {name} | {r['name']} | failed | | | |"); continue
             j = iw[:, :nv].mean(1).argmax()  # the restart chosen on validation, scored on test
             v = compare(iw[:, :nv].mean(1), iw[:, nv:], ver, er[:, nv:], 1, np.random.default_rng(0))

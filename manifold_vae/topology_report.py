@@ -11,12 +11,12 @@ import numpy as np
 from .selection import select
 
 # %% auto #0
-__all__ = ['CONTRACTIBLE', 'combined', 'report', 'markdown', 'plot_codes', 'suite_markdown']
+__all__ = ['CONTRACTIBLE', 'restart_scores', 'combined', 'report', 'markdown', 'plot_codes', 'suite_markdown']
 
 # %% ../nbs/09c_topology_report.ipynb #1d3a88d5
 CONTRACTIBLE = ('interval', 'R1', 'R2', 'R3') # persistent homology reads all of these as one answer
 
-def _scores(rec:dict, key:str='iwae_points') -> np.ndarray | None: # (restarts that finished, held-out points)
+def restart_scores(rec:dict, key:str='iwae_points') -> np.ndarray | None: # (restarts that finished, held-out points)
     rows = [r for r in rec[key] if r is not None]
     return np.array(rows, dtype=np.float64) if rows else None
 
@@ -44,7 +44,7 @@ def report(records:list, # the candidates' run records
     ceil_test = None if ceil is None else float(np.mean(ceil['points'][nv:]))
     cands = []
     for r in records:
-        iw, el = _scores(r), _scores(r, 'elbo_points')
+        iw, el = restart_scores(r), restart_scores(r, 'elbo_points')
         c = dict(name=r['name'], d=r['d'], topology=r['topology'], iwae_mean=None, failed_seeds=sorted(int(k) for k in r['failed']), train_seconds=r['train_seconds'])
         if iw is not None:
             j = sel['chosen'][r['name']]  # the restart chosen on the validation points; its scores on the test points

@@ -57,7 +57,7 @@ def test_maths_typeset_offline(site, browser, name):
     offsite = [u for u in requested if not u.startswith(('data:', 'blob:')) and urlparse(u).hostname != '127.0.0.1']
     assert not offsite, f'{name}: requests to other hosts: {offsite}'
 
-@pytest.mark.parametrize('name', ['06_data', '05_embedding'])
+@pytest.mark.parametrize('name', ['index', '06_data', '05_embedding'])
 def test_figures_load(site, browser, name):
     page, requested = open_page(browser, f'{site}/{name}.html')
     imgs = page.eval_on_selector_all('article img', 'els => els.map(e => [e.complete, e.naturalWidth])')
@@ -82,9 +82,11 @@ PROSE_JS = """art => {
   return out;
 }"""
 
+TABLE_PAGES = ['index', '08a_bench', '08c_table1', '09_table1', '09c_topology_report', '10_topology', '11_cli'] # pages that show results tables
+
 @pytest.mark.parametrize('name', PAGES)
-def test_no_raw_dollar_maths(site, browser, name):
-    "Inline `$...$` maths, in markdown cells and in show_doc's output (docstrings, docments), is typeset: no `$` is left in the prose."
+def test_every_page_typesets_its_maths_and_tables(site, browser, name):
+    "Inline `$...$` maths (markdown cells, show_doc's docstrings and docments) is typeset: no `$` is left in the prose. Tables are HTML tables: no raw `| --- |` line, in the prose or in an output box."
     page, _ = open_page(browser, f'{site}/{name}.html', wait_until='load')
     page.evaluate('() => window.MathJax && MathJax.startup && MathJax.startup.promise')  # typesetting done, where there is maths
     prose = ' '.join(page.eval_on_selector('article', PROSE_JS))
@@ -93,6 +95,9 @@ def test_no_raw_dollar_maths(site, browser, name):
     # a `$` not followed by a digit is a maths delimiter that was not parsed (a currency amount such as $5 is allowed)
     left = [prose[max(m.start() - 40, 0):m.end() + 40] for m in re.finditer(r'\$(?!\d)', prose)]
     assert not left, f'{name}: {len(left)} raw $ left in the prose: {left}'
+    raw = [l for l in page.inner_text('article').splitlines() if re.fullmatch(r'\s*\|(\s*:?-{3,}:?\s*\|)+\s*', l)]
+    assert not raw, f'{name}: Markdown table rules left as text: {raw[:3]}'
+    if name in TABLE_PAGES: assert page.eval_on_selector_all('article table', 'els => els.length') > 0, f'{name}: no HTML table'
     page.context.close()
 
 @pytest.mark.parametrize('name', ['07_models', '03a_spherical'])
@@ -105,10 +110,3 @@ def test_source_links_stay_on_the_site(site, name):
     for path, anchor in links:
         page = urllib.request.urlopen(f'{site}/{path}').read().decode()
         assert not anchor or f'id="{anchor}"' in page, (path, anchor)
-
-@pytest.mark.parametrize('name', ['09_table1', '09c_topology_report'])
-def test_results_tables_render_as_tables(site, browser, name):
-    "The result chapters show their tables as HTML tables, not as Markdown pipe text in an output box."
-    page, _ = open_page(browser, f'{site}/{name}.html')
-    text = page.inner_text('article')
-    assert page.eval_on_selector_all('article table', 'els => els.length') > 0 and '| --- |' not in text, name

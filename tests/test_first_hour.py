@@ -1,5 +1,5 @@
 "What a newcomer meets in the first hour: no traceback on legal or bad input, one line and exit 2 for bad input, Ctrl-C exits 130."
-import os, signal, subprocess, sys, time
+import json, os, random, signal, subprocess, sys, time
 from pathlib import Path
 import numpy as np
 import pytest
@@ -110,3 +110,25 @@ def test_table1_ctrl_c_to_the_process_group_is_one_line(tmp_path):
     os.killpg(p.pid, signal.SIGINT)
     _, err = p.communicate(timeout=60)
     assert p.returncode == 130 and 'Traceback' not in err and 'interrupted; rerun the same command to resume' in err, err[-2000:]
+
+def _numbers(folder:Path) -> dict: # every run file's content without its timings
+    return {p.name: {k: v for k, v in json.loads(p.read_text()).items() if not k.endswith('seconds')} for p in sorted((folder / 'runs').glob('*.json'))}
+
+def test_interrupt_at_a_random_moment_then_resume_gives_every_number_of_an_uninterrupted_run(tmp_path):
+    "Checkpoints every half second: Ctrl-C at a random moment of the training, the same command again, and the run files equal an uninterrupted run's."
+    args = ['suite:circle-0.05', '--n', '300', '--steps', '1500', '--seeds', '2', '--candidates', 'R1', 'circle', '--workers', '2', '--checkpoint-seconds', '0.5']
+    ref = topology(*args, '--out', tmp_path / 'ref')
+    assert ref.returncode == 0, ref.stderr[-2000:]
+    cut, delay = tmp_path / 'cut', random.uniform(0.5, 4.)
+    p = subprocess.Popen([str(EXE), 'topology', *args, '--out', str(cut)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    deadline = time.time() + 120
+    while not (cut / 'runs').exists() and time.time() < deadline: time.sleep(0.1)  # the data are ready; the fits start
+    time.sleep(delay)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode in (130, 0), err[-2000:]  # 0: it finished before the signal came
+    kept = sorted(q.name for q in (cut / 'checkpoints').glob('*.pt')) if (cut / 'checkpoints').exists() else []
+    again = topology(*args, '--out', cut)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert _numbers(cut) == _numbers(tmp_path / 'ref'), (delay, p.returncode, kept)
+    assert not list((cut / 'checkpoints').glob('*.pt'))  # nothing left once the results are written

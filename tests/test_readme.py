@@ -16,3 +16,10 @@ def test_readme_python_examples_run_alone(tmp_path):
     for i, code in enumerate(blocks):
         r = subprocess.run([sys.executable, '-c', code], cwd=tmp_path, capture_output=True, text=True, timeout=300)
         assert r.returncode == 0, f"README example {i + 1} fails alone:\n{r.stderr[-2000:]}"
+
+def test_package_metadata_names_no_placeholder_address():
+    "No placeholder e-mail and no link to a repository that does not exist in what pip shows (settings.ini → setup.py)."
+    import importlib.metadata
+    md = importlib.metadata.metadata('manifold_vae')
+    assert 'example.org' not in str(md.get('Author-email')) and 'example.org' not in str(md.get('Author'))
+    assert 'github.com/manifold-vae' not in str(md.get('Home-page')) and not any('github.com/manifold-vae' in u for u in md.get_all('Project-URL') or [])
