@@ -96,7 +96,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest='cmd', required=True, metavar='{table1,bench,topology}')
     t = sub.add_parser('table1', help='run (or resume) the toy experiment and print Table 1', formatter_class=argparse.RawDescriptionHelpFormatter,
                        description='Train every row of Table 1 on the toy task (resuming finished runs) and print the table.',
-                       epilog='examples:\n  manifold-vae table1                 # Table 1 and its noisy tables (about 15-20 min on 2 cores)\n'
+                       epilog='examples:\n  manifold-vae table1                 # Table 1 and its noisy tables (about 14-16 min on 2 cores)\n'
                               '  manifold-vae table1 --quick         # a tiny budget, seconds\n  manifold-vae table1 --rows vae_r1 er_projection --seeds 3')
     b = sub.add_parser('bench', help='steps/s per row, a step against its arithmetic limit, the full table with 1 worker and every core', formatter_class=argparse.RawDescriptionHelpFormatter,
                        description='Time training: stacked seeds against a loop, fused rows, the step and the evaluation against their matrix products alone, '
