@@ -100,7 +100,7 @@ def parser() -> argparse.ArgumentParser:
                               '  manifold-vae table1 --quick         # a tiny budget, seconds\n  manifold-vae table1 --rows vae_r1 er_projection --seeds 3')
     b = sub.add_parser('bench', help='steps/s per row, a step against its arithmetic limit, the full table with 1 worker and every core', formatter_class=argparse.RawDescriptionHelpFormatter,
                        description='Time training: stacked seeds against a loop, fused rows, the step and the evaluation against their matrix products alone, '
-                                   'the full table from scratch with every core and with one worker (about 35 min on 2 cores), one topology data set.',
+                                   'the full table from scratch with every core and with one worker (about half an hour on 2 cores), one topology data set.',
                        epilog='examples:\n  manifold-vae bench --quick --skip-table   # the throughput comparison only, a tiny budget\n  manifold-vae bench')
     sub.add_parser('topology', help='which latent topology the data have, by likelihood and by persistent homology (manifold-vae topology --help)', add_help=False)
     for q in (t, b):
