@@ -19,7 +19,7 @@ from .streams import MemberStreams
 from .embedding import WAE
 from .models import ROWS, TrainConfig, VAE, Fused, _train_loop, evaluate
 from .sweep import LocalExecutor
-from .experiment import ExperimentConfig, is_full, _write_atomic, write_json_atomic
+from .experiment import ExperimentConfig, is_full, table_data, _write_atomic, write_json_atomic
 from .table1 import run_table1
 
 # %% auto #0
@@ -117,14 +117,11 @@ def training_work(cfg:ExperimentConfig, # rows, seeds and networks
     if two['products'][:k] != one['products'] or two['products'][k:] != one['products']: raise RuntimeError("the two steps' products differ")
     return dict(flops=two['flops'] - one['flops'], products=one['products'], calls=two['calls'] - one['calls'])
 
-def _eval_points(cfg:ExperimentConfig, n:int) -> torch.Tensor:
-    return CircleMap(cfg.model.dim, map_seed=cfg.map_seed).sample((1, n), member_streams([cfg.test_seed], 'data'))[0][0]
-
 def evaluation_work(cfg:ExperimentConfig, # seeds, networks and K
                     model:VAE, # a row's stack
                    ) -> dict: # as `work`, for one pass, plus its 'chunk' (points per pass)
     "The work of one evaluation pass of `model` (`evaluate` on one point: one pass of a chunk, padded)."
-    x, out = _eval_points(cfg, 1), {}
+    x, out = table_data(cfg)[1][:1], {}  # the table's held-out points
     w = work(lambda: out.update(evaluate(model, x, cfg.k_iwae)))
     return dict(w, chunk=out['chunk'])
 
@@ -146,7 +143,7 @@ def bench_throughput(cfg:ExperimentConfig, # rows, seeds, model and threads to t
     tw = training_work(cfg)
     evm = {row: bench_model(cfg, row, seeds) for row in cfg.rows}
     ew = {row: evaluation_work(cfg, m) for row, m in evm.items()}
-    xe = _eval_points(cfg, eval_passes * max(w['chunk'] for w in ew.values()))
+    xe = table_data(cfg)[1][:eval_passes * max(w['chunk'] for w in ew.values())]  # the table's held-out points
     def row_modes(t, row):
         t['loop'][row] = sum(time_training([bench_model(cfg, row, [s])], data, steps) for s in seeds)
         t['stacked'][row] = time_training([bench_model(cfg, row, seeds)], data, steps)

@@ -9,8 +9,8 @@ Usage: OMP_NUM_THREADS=1 .venv/bin/python results/probes/compiled_eval_probe.py 
 """
 import json, sys, time
 import torch
-from manifold_vae.bench import bench_model, evaluation_work, time_products, _eval_points
-from manifold_vae.experiment import ExperimentConfig
+from manifold_vae.bench import bench_model, evaluation_work, time_products
+from manifold_vae.experiment import ExperimentConfig, table_data
 from manifold_vae.models import VAE, evaluate
 
 torch.set_num_threads(1)
@@ -29,7 +29,7 @@ out = {}
 for row in rows:
     m = bench_model(cfg, row, list(range(cfg.seeds)))
     w = evaluation_work(cfg, m)
-    x = _eval_points(cfg, PASSES * w['chunk'])
+    x = table_data(cfg)[1][:PASSES * w["chunk"]]  # the table's held-out points
     eager, re = time_pass(m, x, w['chunk'])
     prod = time_products(w['products'], PASSES)
     eager_log_lik = VAE.log_lik
