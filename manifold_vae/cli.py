@@ -11,14 +11,15 @@ from . import __version__
 if not sys.stderr.isatty(): os.environ.setdefault('TQDM_MININTERVAL', '30')
 import torch
 from .models import ROWS
-from .experiment import ExperimentConfig, quick_config, is_full, check_out, OutFolderError, _slug, NOISY, CHECKPOINT_SECONDS
+from .experiment import ExperimentConfig, quick_config, is_full_budget, check_out_folder, OutFolderError, NOISY
+from .store import _slug, CHECKPOINT_SECONDS
 from .table1 import run_table1
 from .bench import run_bench
 from .sweep import EXECUTORS, make_executor
 
 # %% auto #0
-__all__ = ['positive_int', 'device', 'noise_levels', 'seconds', 'row_names', 'add_executor_args', 'executor_from_args', 'parser',
-           'config_from_args', 'default_out', 'warning_line', 'main', 'topology_parser', 'topology_command',
+__all__ = ['positive_int', 'device_arg', 'noise_levels', 'seconds', 'row_names', 'add_executor_args', 'executor_from_args',
+           'parser', 'config_from_args', 'default_out', 'warning_line', 'main', 'topology_parser', 'topology_command',
            'topology_main']
 
 # %% ../nbs/11_cli.ipynb #d05d347b
@@ -29,7 +30,7 @@ def positive_int(s:str) -> int:
     if v < 1: raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
     return v
 
-def device(s:str) -> str:
+def device_arg(s:str) -> str:
     "A torch device that exists on this machine."
     try: d = torch.device(s)
     except (RuntimeError, ValueError): raise argparse.ArgumentTypeError(f"{s!r} is not a torch device (e.g. cpu, cuda, cuda:1)") from None
@@ -85,7 +86,7 @@ def executor_from_args(a:argparse.Namespace, # parsed arguments with the executo
                       ):
     "The executor the command line asks for (ModuleNotFoundError when submitit is asked for but not installed); a --checkpoint-seconds goes to the environment, which workers and jobs inherit."
     if a.checkpoint_seconds is not None: os.environ['MANIFOLD_VAE_CHECKPOINT_SECONDS'] = str(a.checkpoint_seconds)
-    if a.executor == 'local': return make_executor('local', workers=a.workers)
+    if a.executor == 'local': return make_executor('local', workers=a.workers, threads=threads)
     return make_executor('submitit', out, partition=a.slurm_partition, timeout_min=a.slurm_timeout, cpus_per_task=threads,
                          cluster=None if a.submitit_cluster == 'auto' else a.submitit_cluster)
 
@@ -109,7 +110,7 @@ def parser() -> argparse.ArgumentParser:
         q.add_argument('--quick', action='store_true', help='a tiny budget that exercises every code path, about a minute with the noisy tables (default output folder results/quick)')
         q.add_argument('--rows', type=row_names, nargs='+', default=None, metavar='ROW',
                        help='rows to run, by name or slug (e.g. vae_r1 er_projection); default: all')
-        q.add_argument('--device', type=device, default='cpu', help='torch device (default cpu)')
+        q.add_argument('--device', type=device_arg, default='cpu', help='torch device (default cpu)')
         q.add_argument('--threads', type=positive_int, default=1, help='torch threads (default 1)')
     t.add_argument('--out', default=None, help='output folder (default: results/ for the full experiment, results/quick/ with --quick, '
                                                'results/partial/ for any other budget or subset of rows)')
@@ -141,7 +142,7 @@ def default_out(cfg:ExperimentConfig, # the experiment
                 quick:bool, # --quick given
                ) -> str:
     "The output folder when --out is not given: results/ only for the full experiment."
-    return 'results' if is_full(cfg) else 'results/quick' if quick else 'results/partial'
+    return 'results' if is_full_budget(cfg) else 'results/quick' if quick else 'results/partial'
 
 # %% ../nbs/11_cli.ipynb #c3b4eb68
 def _topology(argv:list) -> int:
@@ -173,13 +174,14 @@ def main(argv:list|None=None, # arguments (default: sys.argv[1:])
 def _main(argv:list) -> int:
     if argv[:1] == ['topology']: return _topology(argv[1:])
     p = parser(); a = p.parse_args(argv)
+    torch.set_num_threads(a.threads)  # an entry point: the library never sets threads
     cfg = config_from_args(a)
     out = a.out or default_out(cfg, a.quick)
     fail = lambda arg, e: p.exit(2, f"manifold-vae {a.cmd}: error: argument {arg}: {e}\n")
-    try: check_out(out, cfg, fresh=a.fresh) if a.cmd == 'table1' else check_out(out, cfg, fresh=True)
+    try: check_out_folder(out, cfg, fresh=a.fresh) if a.cmd == 'table1' else check_out_folder(out, cfg, fresh=True)
     except OutFolderError as e: fail('--out', e)
     if a.cmd == 'bench' and a.table_out:
-        try: check_out(a.table_out, cfg, fresh=True)
+        try: check_out_folder(a.table_out, cfg, fresh=True)
         except OutFolderError as e: fail('--table-out', e)
     if a.cmd == 'table1':
         try: ex = executor_from_args(a, out, cfg.threads)
@@ -211,7 +213,7 @@ def topology_parser() -> argparse.ArgumentParser:
     p.add_argument('--quick', action='store_true', help='a tiny budget that exercises the code (verdicts mean nothing)')
     p.add_argument('--suite', action='store_true', help='run every built-in data set and print the confusion matrix')
     p.add_argument('--threads', type=positive_int, default=1, help='torch threads (default 1)')
-    p.add_argument('--device', type=device, default='cpu', help='torch device (default cpu)')
+    p.add_argument('--device', type=device_arg, default='cpu', help='torch device (default cpu)')
     add_executor_args(p, workers=os.cpu_count() or 1)
     return p
 
@@ -220,13 +222,15 @@ def topology_command(argv:list|None=None) -> dict:
     from manifold_vae import topology as T
     from manifold_vae.data import load_points, check_points
     p = topology_parser(); a = p.parse_args(argv)
+    torch.set_num_threads(a.threads)  # an entry point: the library never sets threads
     cfg = T.quick_topology_config() if a.quick else T.TopologyConfig()
     try: cfg = dataclasses.replace(cfg, candidates=tuple(T.candidates(None if a.candidates is None else ','.join(a.candidates))), threads=a.threads, device=a.device, workers=a.workers,
-                                   **{k: v for k, v in (('seeds', a.seeds), ('steps', a.steps)) if v is not None})
+                                   **({} if a.seeds is None else dict(seeds=a.seeds)),
+                                   **({} if a.steps is None else dict(train=dataclasses.replace(cfg.train, steps=a.steps, log_every=max(1, a.steps // 20)))))
     except ValueError as e: p.error(str(e))
     if a.suite == (a.data is not None): p.error("give DATA, or --suite (not both)")
     out = Path(a.out)
-    try: check_out(out, ExperimentConfig(), fresh=True)  # writable (an experiment's identity is not checked here)
+    try: check_out_folder(out, ExperimentConfig(), fresh=True)  # writable (an experiment's identity is not checked here)
     except OutFolderError as e: p.error(f"argument --out: {e}")
     try: ex = executor_from_args(a, out, cfg.threads)
     except (ModuleNotFoundError, ValueError) as e: p.error(f"argument --executor: {e}")
@@ -236,7 +240,7 @@ def topology_command(argv:list|None=None) -> dict:
         return res
     try:
         x, ds, u = load_points(a.data, n=a.n)
-        T.standardiser(check_points(x, a.data)[T.split(x, cfg)[0]])
+        T.standardisation(check_points(x, a.data)[T.split(x, cfg)[0]])
     except ValueError as e: p.error(str(e))
     res = T.run_topology(x, out, cfg, ds, u, executor=ex)
     print(T.markdown(res))

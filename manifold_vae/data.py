@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from torch.func import jacrev, vmap
 from . import manifolds
+from .geometry import cube_grid
 from .streams import MemberStreams, rand, randn
 
 # %% auto #0
@@ -106,11 +107,6 @@ class ManifoldToy:
         return x.float(), u
 
 # %% ../nbs/06_data.ipynb #9f82e374
-def _nodes(M, n:int) -> torch.Tensor: # (n^d, d) grid nodes: j/n on periodic axes, (j + ½)/n on the others
-    per = {g.axis for g in M.gluing if g.kind == 'periodic'}
-    axes = [(torch.arange(n, dtype=torch.float64) + (0. if a in per else 0.5)) / n for a in range(M.d)]
-    return torch.cartesian_prod(*axes).reshape(-1, M.d)
-
 def _log_normal(x:torch.Tensor, m:torch.Tensor, noise:float) -> torch.Tensor: # log N(x_i; m_j, σ²I) for all pairs, (N, G), float64
     sq = (x * x).sum(-1, keepdim=True) - 2 * x @ m.T + (m * m).sum(-1)
     return -0.5 * sq.clamp_min(0) / noise**2 - x.shape[-1] * (math.log(noise) + 0.5 * math.log(2 * math.pi))
@@ -121,7 +117,7 @@ def grid_log_prob(toy:ManifoldToy, x:torch.Tensor, # points (N, dim)
                  ) -> torch.Tensor: # log p(x) (N,), float64
     "The exact log-density of noisy toy data by quadrature over U."
     if not toy.noise > 0: raise ValueError("without noise the data have no density: log p(x) is infinite on M")
-    x, u = x.double(), _nodes(toy.M, n)
+    x, u = x.double(), cube_grid(toy.M.d, n, periodic={g.axis for g in toy.M.gluing if g.kind == 'periodic'})
     acc = torch.full((x.shape[0],), -math.inf, dtype=torch.float64)
     for i in range(0, len(u), chunk):
         acc = torch.logaddexp(acc, torch.logsumexp(_log_normal(x, toy.mean(u[i:i + chunk]), toy.noise), 1))

@@ -9,16 +9,15 @@ import torch
 from torch.distributions import Beta, Distribution, Normal, Uniform, Independent, kl_divergence, register_kl
 from torch.distributions.utils import broadcast_all
 import torch.nn.functional as F
+from .geometry import SUPPORTED_DTYPES
 from .streams import MemberStreams, rand, randn, standard_gamma
 
 # %% auto #0
-__all__ = ['SUPPORTED_DTYPES', 'SD_MIN', 'NU_MIN', 'M_MIN', 'NU_INIT', 'unit_from_logit', 'SafeBeta', 'GNormal', 'GUniform',
-           'Factorised', 'Product', 'gaussian_prior', 'uniform_prior', 'draw', 'beta_posterior', 'gaussian_posterior',
-           'LatentFamily', 'family', 'BetaFamily', 'GaussianFamily']
+__all__ = ['SD_MIN', 'NU_MIN', 'M_MIN', 'NU_INIT', 'unit_from_logit', 'SafeBeta', 'GNormal', 'GUniform', 'Factorised', 'Product',
+           'gaussian_prior', 'uniform_prior', 'draw', 'beta_posterior', 'gaussian_posterior', 'LatentFamily', 'family',
+           'BetaFamily', 'GaussianFamily']
 
 # %% ../nbs/03_distributions.ipynb #9b2a67c0
-SUPPORTED_DTYPES = (torch.float32, torch.float64)
-
 def unit_from_logit(t:torch.Tensor, # logits, any float dtype
                     dtype:torch.dtype, # dtype of the result
                    ) -> torch.Tensor: # σ(t) in (0, 1)

@@ -11,22 +11,18 @@ from typing import Callable, Sequence
 import torch
 from torch import nn
 from tqdm.auto import tqdm
-from .geometry import log_volume_element
+from .geometry import log_volume_element, cube_grid
 from .layers import StackedMLP, member_generators
 from .manifolds import Manifold, get, energy_distance, same_law_threshold
 
 # %% auto #0
-__all__ = ['WAE_CONFIGS', 'TARGETS', 'Projection', 'imq_kernel', 'mmd', 'kernel_constant', 'glue_pairs', 'uniform_points',
-           'WAEConfig', 'wae_config', 'WAE', 'train_wae', 'kuiper_uniform', 'kuiper_critical', 'ks_uniform',
-           'uniformity_threshold', 'embedding_quality', 'target_results', 'check_embedding', 'save_embeddings',
-           'load_embeddings', 'plot_embedding', 'rotate']
+__all__ = ['WAE_CONFIGS', 'TARGETS', 'imq_kernel', 'mmd', 'kernel_constant', 'glue_pairs', 'uniform_points', 'WAEConfig',
+           'wae_config', 'WAE', 'train_wae', 'kuiper_uniform', 'kuiper_critical', 'ks_uniform', 'uniformity_threshold',
+           'embedding_quality', 'target_results', 'check_embedding', 'save_embeddings', 'load_embeddings',
+           'plot_embedding']
 
 # %% ../nbs/05_embedding.ipynb #11cbc67d
-_CIRCLE = get('circle')
-
-class Projection(nn.Module):
-    "The exact map u ↦ (cos 2πu, sin 2πu) from [0, 1] onto the unit circle, `manifolds.get('circle').embed` as a module; any batch shape (..., 1)."
-    def forward(self, u): return _CIRCLE.embed(u)
+_CIRCLE = get('circle') # the manifold of the quality metrics and plots when none is given
 
 # %% ../nbs/05_embedding.ipynb #30c1e9c4
 def imq_kernel(a:torch.Tensor, # (S, N, d)
@@ -56,11 +52,6 @@ def kernel_constant(d:int, # dimension of the latent cube
     return 2 * d / 12
 
 # %% ../nbs/05_embedding.ipynb #cabbd074
-def _midpoints(m:int, k:int, dtype) -> torch.Tensor: # (k^m, m) cell midpoints of [0, 1]^m; one empty point if m = 0
-    if m == 0: return torch.zeros(1, 0, dtype=dtype)
-    ax = (torch.arange(k, dtype=dtype) + 0.5) / k
-    return torch.stack(torch.meshgrid(*[ax] * m, indexing='ij'), -1).reshape(-1, m)
-
 def glue_pairs(M:Manifold, # the manifold whose `gluing` is enforced
                k:int=8, # grid points per free axis
                dtype=torch.float32,
@@ -69,7 +60,7 @@ def glue_pairs(M:Manifold, # the manifold whose `gluing` is enforced
     out = []
     for gl in M.gluing:
         rest = [i for i in range(M.d) if i != gl.axis]
-        grid = _midpoints(len(rest), k, dtype)
+        grid = cube_grid(len(rest), k, dtype)
         ua = torch.zeros(len(grid), M.d, dtype=dtype)
         ua[:, rest] = grid
         ub = ua.clone()
@@ -231,10 +222,6 @@ def _float64(f, d): # f as a float64 function: itself if it takes float64, else 
     except RuntimeError: pass
     return lambda v: f(v.float()).double()
 
-def _grid(d, k): # (k^d, d): k points per axis from 0 to 1, faces included
-    ax = torch.linspace(0, 1, k, dtype=torch.float64)
-    return torch.stack(torch.meshgrid(*[ax] * d, indexing='ij'), -1).reshape(-1, d)
-
 # %% ../nbs/05_embedding.ipynb #f54501ce
 def embedding_quality(f:Callable, # maps (..., d) to (..., n); float32 or float64
                       M:Manifold|None=None, # the manifold f should embed (None: the circle, as before)
@@ -247,7 +234,7 @@ def embedding_quality(f:Callable, # maps (..., d) to (..., n); float32 or float6
     M = _CIRCLE if M is None else M
     F, d = _float64(f, M.d), M.d
     k = max(2, round(n ** (1 / d)))
-    U = _grid(d, k)
+    U = cube_grid(d, k, faces=True)
     with torch.no_grad():
         z, e = F(U), M.embed(U)
         dist = M.distance(z)
@@ -267,7 +254,7 @@ def embedding_quality(f:Callable, # maps (..., d) to (..., n); float32 or float6
         with torch.no_grad(): zm = F(Um)
         q.update(kuiper=kuiper_uniform(torch.atan2(zm[:, 1], zm[:, 0]) % (2 * math.pi) / (2 * math.pi)), kuiper_critical=kuiper_critical(len(U)))
     try:
-        vol = log_volume_element(F, _midpoints(d, k, torch.float64)).exp()
+        vol = log_volume_element(F, cube_grid(d, k, torch.float64)).exp()
         q.update(volume_cv=(vol.std() / vol.mean()).item(), volume_ratio=(vol.mean() / (M.cover * M.volume)).item())
     except ValueError: q.update(volume_cv=math.inf, volume_ratio=math.nan)  # singular metric somewhere: not an immersion
     return q
@@ -333,7 +320,7 @@ def plot_embedding(f:Callable, # maps (..., d) to (..., n)
     import matplotlib.pyplot as plt
     M = _CIRCLE if M is None else M
     k = max(2, round(n ** (1 / M.d)))
-    u = _midpoints(M.d, k, torch.float32)
+    u = cube_grid(M.d, k, torch.float32)
     with torch.no_grad(): z = _float64(f, M.d)(u.double()).float()
     if M.name == 'circle':
         fig, ax = plt.subplots(1, 2, figsize=(9, 3.8))
@@ -359,10 +346,3 @@ def plot_embedding(f:Callable, # maps (..., d) to (..., n)
             ax.set_title(f'{title}: coloured by u{i + 1}'); ax.set_box_aspect((1, 1, 1)); fig.colorbar(sc, ax=ax, shrink=0.6)
     fig.tight_layout()
     return fig
-
-# %% ../nbs/05_embedding.ipynb #63cb52a1
-def rotate(z:torch.Tensor, # points of R², (..., 2)
-           v:torch.Tensor, # rotations as vectors (..., 2), normalised here
-          ) -> torch.Tensor:
-    "Apply the rotation R(ω), given as (cos ω, sin ω) ∝ v, to z: `get('circle').act(normalize(v), z)`."
-    return _CIRCLE.act(_CIRCLE.group_from_raw(v), z)

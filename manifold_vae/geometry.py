@@ -10,7 +10,8 @@ import torch
 from torch.func import jacrev, vmap
 
 # %% auto #0
-__all__ = ['SUPPORTED_DTYPES', 'jacobian', 'metric_tensor', 'log_volume_element', 'midpoint_grid', 'induced_log_prob']
+__all__ = ['SUPPORTED_DTYPES', 'jacobian', 'metric_tensor', 'log_volume_element', 'cube_grid', 'midpoint_grid',
+           'induced_log_prob']
 
 # %% ../nbs/00_geometry.ipynb #44696925
 SUPPORTED_DTYPES = (torch.float32, torch.float64)
@@ -71,16 +72,28 @@ def log_volume_element(f:Callable, # maps a batch (..., d) to (..., n)
     return _log_volume_from_jacobian(jacobian(f, u), u)
 
 # %% ../nbs/00_geometry.ipynb #4a57fee1
+def cube_grid(d:int, # axes of the cube [0, 1]^d
+              k:int|list, # points per axis (one number, or one per axis)
+              dtype=torch.float64,
+              faces:bool=False, # k points from 0 to 1, both faces included (`torch.linspace`), instead of cell midpoints (j + ½)/k
+              periodic:tuple=(), # axes whose points are j/k instead: a glued axis starts at its glued face
+             ) -> torch.Tensor: # (∏k, d), the last axis fastest; one empty point when d = 0
+    "The one grid builder of the package: cell midpoints (or face-to-face points) of the unit cube, for quadrature, metrics and plots."
+    if d == 0: return torch.zeros(1, 0, dtype=dtype)
+    ks = [k] * d if isinstance(k, int) else list(k)
+    axes = [torch.linspace(0, 1, n, dtype=dtype) if faces else (torch.arange(n, dtype=dtype) + (0. if a in periodic else 0.5)) / n
+            for a, n in enumerate(ks)]
+    return torch.stack(torch.meshgrid(*axes, indexing='ij'), -1).reshape(-1, d)
+
 def midpoint_grid(lo:list, # lower corner of the box
                   hi:list, # upper corner of the box
                   n:list, # number of cells per axis
                   dtype=torch.float64,
                  ) -> tuple: # (points of shape (prod(n), d), volume of one cell)
-    "Cell midpoints of a regular grid on the box [lo, hi], for midpoint-rule quadrature over U."
-    axes = [lo_ + (hi_ - lo_) * (torch.arange(k, dtype=dtype) + 0.5) / k for lo_, hi_, k in zip(lo, hi, n)]
-    pts = torch.stack(torch.meshgrid(*axes, indexing='ij'), -1).reshape(-1, len(n))
-    cell = math.prod((hi_ - lo_) / k for lo_, hi_, k in zip(lo, hi, n))
-    return pts, cell
+    "Cell midpoints of a regular grid on the box [lo, hi], for midpoint-rule quadrature over U: `cube_grid` stretched onto the box."
+    lo_, hi_ = torch.tensor(lo, dtype=dtype), torch.tensor(hi, dtype=dtype)
+    cell = math.prod((b - a) / k for a, b, k in zip(lo, hi, n))
+    return lo_ + (hi_ - lo_) * cube_grid(len(n), n, dtype), cell
 
 # %% ../nbs/00_geometry.ipynb #17e1f8bf
 def induced_log_prob(base_log_prob:Callable, # log-density on U, maps (..., d) to (...)

@@ -11,17 +11,21 @@ from torch import nn
 from .streams import MemberStreams
 
 # %% auto #0
-__all__ = ['SALTS', 'member_generators', 'member_streams', 'StackedLinear', 'StackedMLP', 'fuse', 'unfuse']
+__all__ = ['SALTS', 'SEED_LIMIT', 'member_generators', 'member_streams', 'StackedLinear', 'StackedMLP', 'fuse', 'unfuse']
 
 # %% ../nbs/04_layers.ipynb #6acb855b
 SALTS = dict(wae_encoder=1, wae_decoder=2, trunk=3, head=4, wae_data=5, group_head=6, decoder=7, train=8, eval=11, data=12)
 "Every independent use of a seed, named in one table: which random stream initialises or feeds what."
+
+SEED_LIMIT = 10_007 # seeds below it never share a stream across salts: torch's seed is 10,007·salt + seed
 
 def member_generators(seeds:Sequence[int], # one seed per stacked member
                       salt:int|str=0, # a key of `SALTS` (or a number): distinguishes independent uses of the same seeds
                      ) -> list:
     "One `torch.Generator` per member, so that member `s` does not depend on which other members are stacked with it."
     salt = SALTS[salt] if isinstance(salt, str) else salt
+    bad = [s for s in seeds if not 0 <= int(s) < SEED_LIMIT]
+    if bad: raise ValueError(f"seeds must lie in 0..{SEED_LIMIT - 1} (seed + 10,007·salt would collide with another salt's stream); got {bad}")
     return [torch.Generator().manual_seed(10_007 * salt + int(s)) for s in seeds]
 
 def member_streams(seeds:Sequence[int], # one seed per stacked member

@@ -5,15 +5,17 @@
 # %% ../nbs/02_manifolds.ipynb #0c5fb53a
 from __future__ import annotations
 import math
+from abc import ABC, abstractmethod
 from typing import NamedTuple
 import torch
 from torch import nn
 from fastcore.basics import patch
-from .streams import rand, randn
+from .streams import rand, randn, uniform_sphere
 
 # %% auto #0
-__all__ = ['Glue', 'Manifold', 'register', 'names', 'get', 'rotate2', 'rotation_from_6d', 'haar_rotation', 'Interval', 'Circle',
-           'Sphere', 'Torus', 'quaternion_to_matrix', 'SO3', 'mesh_volume', 'energy_distance', 'same_law_threshold']
+__all__ = ['Glue', 'Manifold', 'register', 'names', 'get', 'rotate2', 'rotation_from_6d', 'haar_rotation', 'Group',
+           'PlaneRotations', 'SpaceRotations', 'Interval', 'Circle', 'Sphere', 'Torus', 'quaternion_to_matrix', 'SO3',
+           'mesh_volume', 'energy_distance', 'same_law_threshold']
 
 # %% ../nbs/02_manifolds.ipynb #43cf0a7d
 class Glue(NamedTuple):
@@ -24,7 +26,7 @@ class Glue(NamedTuple):
     along:tuple = () # coordinates that a collapsed face forgets
 
 # %% ../nbs/02_manifolds.ipynb #4b9c75a5
-class Manifold:
+class Manifold(ABC):
     "M ⊂ Rⁿ as the image of the hidden cube U = [0,1]^d by an exact embedding that pushes the uniform prior to the uniform measure on M."
     name:str # the key of `get`
     d:int # hidden dimension
@@ -32,15 +34,14 @@ class Manifold:
     volume:float # d-volume of M
     cover:int = 1 # sheets of f over M: √det G = cover · volume
     gluing:tuple = () # the `Glue`s that give M its topology
-    group:str|None = None # the symmetry group acting on M (None: no group)
-    group_raw:int = 0 # numbers an encoder head outputs per group element
+    group:Group|None = None # the symmetry group acting on M, an object of its own (None: no group)
 
-    def embed(self, u:torch.Tensor) -> torch.Tensor: # (..., d) → (..., n), pure torch: vmap/jacrev-able
-        raise NotImplementedError
-    def sample(self, shape:tuple, generator:torch.Generator|None=None, dtype=torch.float32) -> torch.Tensor: # (*shape, n)
-        raise NotImplementedError
-    def distance(self, z:torch.Tensor) -> torch.Tensor: # (..., n) → (...) Euclidean distance to M
-        raise NotImplementedError
+    @abstractmethod
+    def embed(self, u:torch.Tensor) -> torch.Tensor: ... # (..., d) → (..., n), pure torch: vmap/jacrev-able
+    @abstractmethod
+    def sample(self, shape:tuple, generator:torch.Generator|None=None, dtype=torch.float32) -> torch.Tensor: ... # (*shape, n)
+    @abstractmethod
+    def distance(self, z:torch.Tensor) -> torch.Tensor: ... # (..., n) → (...) Euclidean distance to M
     def __call__(self, u): # embed, refusing a u of the wrong width
         if u.shape[-1] != self.d: raise ValueError(f"{self.name}: u must have {self.d} columns (the hidden dimension); got shape {tuple(u.shape)}")
         return self.embed(u)
@@ -89,34 +90,16 @@ def sheets(self:Manifold, u:torch.Tensor, # hidden points (..., d)
     "All the hidden points that f sends where it sends u (one sheet unless f covers M several times)."
     return u.unsqueeze(0)
 
-def _no_group(self, *args, **kw):
-    raise ValueError(f"the {self.name} has no symmetry group: a group action needs a manifold with one ({', '.join(n for n, c in _REGISTRY.items() if c.group)})")
-
-@patch
-def random_group_element(self:Manifold, shape:tuple=(), generator:torch.Generator|None=None, dtype=torch.float32) -> torch.Tensor:
-    "Uniformly random elements of the symmetry group, batch shape `shape`."
-    _no_group(self)
-
-@patch
-def act(self:Manifold, g:torch.Tensor, # group elements
-        z:torch.Tensor, # points of M (..., n)
-       ) -> torch.Tensor: # g·z (..., n)
-    "The action of the group on M."
-    _no_group(self)
-
-@patch
-def group_from_raw(self:Manifold, raw:torch.Tensor, # unconstrained encoder output (..., group_raw)
-                  ) -> torch.Tensor:
-    "A group element from an encoder head's output, by a continuous map (no angles, no Euler angles)."
-    _no_group(self)
+def _no_group(M):
+    raise ValueError(f"the {M.name} has no symmetry group: a group action needs a manifold with one ({', '.join(n for n, c in _REGISTRY.items() if c.group)})")
 
 @patch(as_prop=True)
 def acts_on_hidden(self:Manifold) -> bool:
     "Does the group act on the hidden cube itself (every axis periodic, one planar rotation per axis)?"
-    return self.group is not None and self.group_raw == 2 * self.d and {g.axis for g in self.gluing if g.kind == 'periodic'} == set(range(self.d))
+    return isinstance(self.group, PlaneRotations) and self.group.planes == self.d and {g.axis for g in self.gluing if g.kind == 'periodic'} == set(range(self.d))
 
 @patch
-def act_hidden(self:Manifold, g:torch.Tensor, # group elements (..., 2d): one unit vector (cos ω, sin ω) per axis, as from `group_from_raw`
+def act_hidden(self:Manifold, g:torch.Tensor, # group elements (..., 2d): one unit vector (cos ω, sin ω) per axis, as from `group.from_raw`
                u:torch.Tensor, # hidden points (..., d)
               ) -> torch.Tensor: # hidden points (..., d)
     "The group acting on the hidden cube: the rotation by ω of a periodic axis is the translation u ↦ u + ω/2π mod 1. It keeps the uniform prior on U, hence f₍#₎U for any f, learned or exact; for the exact f, f(g·u) = g·f(u)."
@@ -144,15 +127,44 @@ def rotation_from_6d(raw:torch.Tensor, # (..., 6): two vectors of R³
 
 def haar_rotation(shape:tuple=(), generator:torch.Generator|None=None, dtype=torch.float32) -> torch.Tensor: # (*shape, 3, 3)
     "Haar-uniform rotations of R³: QR of a Gaussian matrix with sign correction, reflected into SO(3)."
-    A = _randn((*shape, 3, 3), generator, dtype)
+    A = randn((*shape, 3, 3), generator, dtype)
     Q, R = torch.linalg.qr(A)
     Q = Q * torch.sign(torch.diagonal(R, dim1=-2, dim2=-1)).unsqueeze(-2)
     return Q * torch.linalg.det(Q).sign()[..., None, None]
 
-def _randn(shape, generator, dtype): return randn(shape, generator, dtype) # a plain generator or one stream per member (chapter `streams`)
 
-def _unit(shape, generator, dtype): # uniform points of the unit sphere of R^shape[-1]: normalised Gaussians
-    return nn.functional.normalize(_randn(shape, generator, dtype), dim=-1)
+# %% ../nbs/02_manifolds.ipynb #18a42624
+class Group(ABC):
+    "A symmetry group of a manifold acting on its points in Rⁿ; a manifold holds one as `M.group` (None when it has none)."
+    name:str # how it prints, e.g. 'SO(3)'
+    n_raw:int # numbers an encoder head outputs per element
+
+    @abstractmethod
+    def random(self, shape:tuple=(), generator:torch.Generator|None=None, dtype=torch.float32) -> torch.Tensor: ... # Haar-random elements
+    @abstractmethod
+    def act(self, g:torch.Tensor, z:torch.Tensor) -> torch.Tensor: ... # g·z for points z of M (..., n)
+    @abstractmethod
+    def from_raw(self, raw:torch.Tensor) -> torch.Tensor: ... # an element from a head's (..., n_raw) output, by a continuous map
+    def __str__(self): return self.name
+
+class PlaneRotations(Group):
+    "SO(2)ᵏ: one rotation of each plane (coordinates 2i, 2i + 1) of R²ᵏ, each a unit vector (cos ω, sin ω)."
+    def __init__(self, planes:int=1): self.planes, self.n_raw, self.name = planes, 2 * planes, ' × '.join(['SO(2)'] * planes)
+    def random(self, shape=(), generator=None, dtype=torch.float32):
+        return torch.cat([uniform_sphere((*shape, 2), generator, dtype) for _ in range(self.planes)], -1)
+    def act(self, g, z): return torch.cat([rotate2(z[..., 2 * i:2 * i + 2], g[..., 2 * i:2 * i + 2]) for i in range(self.planes)], -1)
+    def from_raw(self, raw): return torch.cat([nn.functional.normalize(raw[..., 2 * i:2 * i + 2], dim=-1) for i in range(self.planes)], -1)
+    def __repr__(self): return f"PlaneRotations({self.planes})"
+
+class SpaceRotations(Group):
+    "SO(3), acting on points of R³, or by left multiplication on 3×3 matrices flattened into R⁹."
+    name, n_raw = 'SO(3)', 6
+    def __init__(self, on_matrices:bool=False): self.on_matrices = on_matrices
+    def random(self, shape=(), generator=None, dtype=torch.float32): return haar_rotation(shape, generator, dtype)
+    def act(self, g, z): return (g @ z.unflatten(-1, (3, 3))).flatten(-2) if self.on_matrices else (g @ z.unsqueeze(-1)).squeeze(-1)
+    def from_raw(self, raw): return rotation_from_6d(raw)
+    def __repr__(self): return f"SpaceRotations(on_matrices={self.on_matrices})"
+
 
 # %% ../nbs/02_manifolds.ipynb #4e440df1
 @register
@@ -168,46 +180,35 @@ class Interval(Manifold):
 class Circle(Manifold):
     "The unit circle S¹ ⊂ R², u ↦ (cos 2πu, sin 2πu); rotations act on it."
     name, d, n, volume = 'circle', 1, 2, 2 * math.pi
-    gluing, group, group_raw = (Glue('periodic', 0),), 'SO(2)', 2
+    gluing, group = (Glue('periodic', 0),), PlaneRotations(1)
     def embed(self, u): return torch.cat([(2 * math.pi * u).cos(), (2 * math.pi * u).sin()], -1)
-    def sample(self, shape, generator=None, dtype=torch.float32): return _unit((*shape, 2), generator, dtype)
+    def sample(self, shape, generator=None, dtype=torch.float32): return uniform_sphere((*shape, 2), generator, dtype)
     def distance(self, z): return (z.norm(dim=-1) - 1).abs()
-    def random_group_element(self, shape=(), generator=None, dtype=torch.float32): return _unit((*shape, 2), generator, dtype)
-    def act(self, g, z): return rotate2(z, g)
-    def group_from_raw(self, raw): return nn.functional.normalize(raw, dim=-1)
 
 @register
 class Sphere(Manifold):
     "The unit sphere S² ⊂ R³ by Lambert's cylindrical equal-area map; rotations act on it."
     name, d, n, volume = 'sphere', 2, 3, 4 * math.pi
     gluing = (Glue('collapse', 0, 0., (1,)), Glue('collapse', 0, 1., (1,)), Glue('periodic', 1))
-    group, group_raw = 'SO(3)', 6
+    group = SpaceRotations()
     def embed(self, u):
         z, phi = 1 - 2 * u[..., 0], 2 * math.pi * u[..., 1]
         r = 2 * (u[..., 0] * (1 - u[..., 0])).sqrt()  # = √(1 − z²)
         return torch.stack([r * phi.cos(), r * phi.sin(), z], -1)
-    def sample(self, shape, generator=None, dtype=torch.float32): return _unit((*shape, 3), generator, dtype)
+    def sample(self, shape, generator=None, dtype=torch.float32): return uniform_sphere((*shape, 3), generator, dtype)
     def distance(self, z): return (z.norm(dim=-1) - 1).abs()
-    def random_group_element(self, shape=(), generator=None, dtype=torch.float32): return haar_rotation(shape, generator, dtype)
-    def act(self, g, z): return (g @ z.unsqueeze(-1)).squeeze(-1)
-    def group_from_raw(self, raw): return rotation_from_6d(raw)
 
 @register
 class Torus(Manifold):
     "The flat (Clifford) torus T² = S¹ × S¹ ⊂ R⁴; independent rotations of the two circles act on it."
     name, d, n, volume = 'torus', 2, 4, 4 * math.pi ** 2
-    gluing, group, group_raw = (Glue('periodic', 0), Glue('periodic', 1)), 'SO(2) × SO(2)', 4
+    gluing, group = (Glue('periodic', 0), Glue('periodic', 1)), PlaneRotations(2)
     def embed(self, u):
         a, b = 2 * math.pi * u[..., 0], 2 * math.pi * u[..., 1]
         return torch.stack([a.cos(), a.sin(), b.cos(), b.sin()], -1)
     def sample(self, shape, generator=None, dtype=torch.float32):
-        return torch.cat([_unit((*shape, 2), generator, dtype), _unit((*shape, 2), generator, dtype)], -1)
+        return torch.cat([uniform_sphere((*shape, 2), generator, dtype), uniform_sphere((*shape, 2), generator, dtype)], -1)
     def distance(self, z): return torch.stack([z[..., :2].norm(dim=-1) - 1, z[..., 2:].norm(dim=-1) - 1], -1).norm(dim=-1)
-    def random_group_element(self, shape=(), generator=None, dtype=torch.float32):
-        return torch.cat([_unit((*shape, 2), generator, dtype), _unit((*shape, 2), generator, dtype)], -1)
-    def act(self, g, z): return torch.cat([rotate2(z[..., :2], g[..., :2]), rotate2(z[..., 2:], g[..., 2:])], -1)
-    def group_from_raw(self, raw):
-        return torch.cat([nn.functional.normalize(raw[..., :2], dim=-1), nn.functional.normalize(raw[..., 2:], dim=-1)], -1)
 
 # %% ../nbs/02_manifolds.ipynb #050aa519
 def quaternion_to_matrix(q:torch.Tensor, # unit quaternions (..., 4) as (w, x, y, z)
@@ -223,7 +224,7 @@ class SO3(Manifold):
     "Rotations of R³ as 3×3 matrices flattened row-major into R⁹, by Shoemake's map (a 2-to-1 cover); rotations act by left multiplication."
     name, d, n, volume, cover = 'so3', 3, 9, 16 * math.sqrt(2) * math.pi ** 2, 2
     gluing = (Glue('collapse', 0, 0., (2,)), Glue('collapse', 0, 1., (1,)), Glue('periodic', 1), Glue('periodic', 2))
-    group, group_raw = 'SO(3)', 6
+    group = SpaceRotations(on_matrices=True)
     def embed(self, u):
         a, b = (1 - u[..., 0]).sqrt(), u[..., 0].sqrt()
         t1, t2 = 2 * math.pi * u[..., 1], 2 * math.pi * u[..., 2]
@@ -235,9 +236,6 @@ class SO3(Manifold):
         U, _, Vh = torch.linalg.svd(Z)
         D = torch.ones_like(Z[..., 0]); D[..., -1] = torch.linalg.det(U @ Vh)
         return (Z - U @ torch.diag_embed(D) @ Vh).flatten(-2).norm(dim=-1)  # distance to the nearest rotation
-    def random_group_element(self, shape=(), generator=None, dtype=torch.float32): return haar_rotation(shape, generator, dtype)
-    def act(self, g, z): return (g @ z.unflatten(-1, (3, 3))).flatten(-2)
-    def group_from_raw(self, raw): return rotation_from_6d(raw)
     def sheets(self, u): # q and −q give one rotation: shifting both angles by ½ negates q
         return torch.stack([u, torch.cat([u[..., :1], (u[..., 1:] + 0.5) % 1], -1)])
 

@@ -4,26 +4,24 @@
 
 # %% ../nbs/07_models.ipynb #2d332df8
 from __future__ import annotations
-import copy, math
+import math
 from dataclasses import dataclass
 from typing import Sequence
 import torch
 from torch import nn
 from torch.distributions import kl_divergence
-from tqdm.auto import tqdm
 from fastcore.basics import patch
 from .geometry import log_volume_element
 from . import manifolds
 from .manifolds import Manifold
-from .layers import StackedLinear, StackedMLP, member_generators, member_streams, fuse, unfuse
+from .layers import StackedLinear, StackedMLP, member_generators
 from . import distributions
 from .distributions import LatentFamily, Product, draw
 import manifold_vae.spherical # noqa: F401 — registers the families that live on a sphere itself: 'vmf', 'power_spherical'
 
 # %% auto #0
-__all__ = ['ROWS', 'PAPER_ROWS', 'ALIGN', 'BYTES_PER_ELEMENT', 'Latent', 'ProductLatent', 'Row', 'ModelConfig', 'VAE',
-           'gaussian_log_lik', 'pad_points', 'evaluation_memory', 'evaluate', 'TrainConfig', 'NonFiniteLoss', 'Fused',
-           'FlatAdam', 'train']
+__all__ = ['Row', 'ROWS', 'PAPER_ROWS', 'ALIGN', 'BYTES_PER_ELEMENT', 'Latent', 'ProductLatent', 'LatentSpec', 'ModelConfig',
+           'VAE', 'gaussian_log_lik', 'pad_points', 'evaluation_memory', 'evaluate']
 
 # %% ../nbs/07_models.ipynb #f59bdffc
 class Latent(nn.Module):
@@ -53,7 +51,7 @@ class Latent(nn.Module):
             d = M.d if ambient is None else ambient(M)
         self.fam, self.manifold, self.d, self.group, self.f = fam, M, d, group, f
         self.on_manifold = ambient is not None # z = u: the posterior's samples are points of M
-        self.n_raw, self.n_group_raw = fam.n_raw(d), (M.group_raw if group else 0)
+        self.n_raw, self.n_group_raw = fam.n_raw(d), (M.group.n_raw if group else 0)
         self.n_z = M.n if M is not None else d
 
     def posterior(self, raw:torch.Tensor): return self.fam.posterior(raw) # (..., n_raw) → q(u|x)
@@ -65,10 +63,10 @@ class Latent(nn.Module):
         "z = g · f(u) with the exact f; z = f(g · u) with a learned f, g acting on the hidden cube (`Manifold.act_hidden`), which keeps f₍#₎U."
         if u.shape[-1] != self.d: raise ValueError(f"u must have {self.d} columns (the hidden dimension of {self.extra_repr()}); got shape {tuple(u.shape)}")
         if self.manifold is None: return u
-        g = None if group_raw is None else self.manifold.group_from_raw(group_raw)
+        g = None if group_raw is None else self.manifold.group.from_raw(group_raw)
         if self.f is not None: return self.f(u if g is None else self.manifold.act_hidden(g, u))
         z = u if self.on_manifold else self.manifold.embed(u)
-        return z if g is None else self.manifold.act(g, z)
+        return z if g is None else self.manifold.group.act(g, z)
 
     def extra_repr(self):
         where = 'R^%d' % self.d if self.manifold is None else f"{self.manifold.name} ({'itself' if self.on_manifold else 'learned f' if self.f is not None else 'exact f'})"
@@ -95,7 +93,7 @@ class ProductLatent(nn.Module):
 
 # %% ../nbs/07_models.ipynb #c6a08f99
 @dataclass(frozen=True)
-class Row:
+class LatentSpec:
     family:str # a latent family: 'normal' (Euclidean VAE), 'beta' (ER), or one on the manifold itself ('vmf', 'power_spherical')
     d:int # dimension of the hidden latent u
     manifold:str|None = None # a built-in manifold (`manifolds.get`), or None for R^d
@@ -111,14 +109,16 @@ class Row:
         if self.learned and f is None: raise ValueError("a learned-f row needs the stacked WAE decoder")
         return Latent(self.family, self.manifold, self.d, f if self.learned else None, self.group)
 
-ROWS = {'VAE R1': Row('normal', 1),
-        'ER learned f': Row('beta', 1, 'circle', 'learned'),
-        'ER projection': Row('beta', 1, 'circle'),
-        'ER learned f + group': Row('beta', 1, 'circle', 'learned', True),
-        'VAE R2': Row('normal', 2),
-        'ER projection + group': Row('beta', 1, 'circle', group=True),
-        'S-VAE (vMF)': Row('vmf', 1, 'circle'),
-        'Power Spherical': Row('power_spherical', 1, 'circle')}
+Row = LatentSpec # the former name, kept for code written against it
+
+ROWS = {'VAE R1': LatentSpec('normal', 1),
+        'ER learned f': LatentSpec('beta', 1, 'circle', 'learned'),
+        'ER projection': LatentSpec('beta', 1, 'circle'),
+        'ER learned f + group': LatentSpec('beta', 1, 'circle', 'learned', True),
+        'VAE R2': LatentSpec('normal', 2),
+        'ER projection + group': LatentSpec('beta', 1, 'circle', group=True),
+        'S-VAE (vMF)': LatentSpec('vmf', 1, 'circle'),
+        'Power Spherical': LatentSpec('power_spherical', 1, 'circle')}
 PAPER_ROWS = list(ROWS)[:5]
 
 # %% ../nbs/07_models.ipynb #01a41156
@@ -133,7 +133,7 @@ class ModelConfig:
 # %% ../nbs/07_models.ipynb #8275dcb7
 class VAE(nn.Module):
     "A stack of S independent VAEs (one per seed) with any latent; inputs are (S, N, D) or (N, D)."
-    def __init__(self, latent:str|Row|Latent|ProductLatent, # a key of ROWS, a Row, or a latent
+    def __init__(self, latent:str|LatentSpec|Latent|ProductLatent, # a key of ROWS, a LatentSpec, or a latent
                  seeds:Sequence[int], # one stacked member per seed
                  cfg:ModelConfig=ModelConfig(),
                  embedding:StackedMLP|None=None, # the learned f (S members), for a learned-f row
@@ -142,8 +142,8 @@ class VAE(nn.Module):
         if isinstance(latent, str) and latent not in ROWS: raise ValueError(f"unknown row {latent!r}; the rows are: {', '.join(map(repr, ROWS))}")
         if len(seeds) == 0: raise ValueError("seeds is empty: give at least one seed (one stacked member per seed)")
         row = ROWS[latent] if isinstance(latent, str) else latent
-        self.latent = row.latent(embedding) if isinstance(row, Row) else row
-        self.row = row if isinstance(row, Row) else None
+        self.latent = row.latent(embedding) if isinstance(row, LatentSpec) else row
+        self.row = row if isinstance(row, LatentSpec) else None
         self.cfg, self.seeds, S = cfg, list(seeds), len(seeds)
         for mod in self.latent.modules():
             if isinstance(getattr(mod, 'f', None), StackedMLP) and mod.f.n_members != S:
@@ -293,173 +293,3 @@ def evaluate(model:VAE, x:torch.Tensor, # held-out data (N, D) or (S, N, D); flo
         elbo.append((ll.mean(1) - kl)[:, :n]); iwae.append((torch.logsumexp(lw, 1) - math.log(k))[:, :n])
     elbo, iwae = torch.cat(elbo, 1), torch.cat(iwae, 1)
     return dict(elbo=elbo.mean(1), iwae=iwae.mean(1), elbo_points=elbo, iwae_points=iwae, chunk=chunk)
-
-# %% ../nbs/07_models.ipynb #5dbade56
-@dataclass(frozen=True)
-class TrainConfig:
-    steps:int = 10_000 # optimisation steps
-    batch:int = 64 # points per step and member
-    lr:float = 1e-3 # Adam learning rate
-    log_every:int = 100 # steps between recorded points of the learning curve
-    def __post_init__(self):
-        for f in ('steps', 'batch', 'log_every'):
-            v = getattr(self, f)
-            if not (isinstance(v, int) and v >= 1): raise ValueError(f"TrainConfig.{f} must be a positive integer, got {v!r}")
-        if not (self.lr > 0 and math.isfinite(self.lr)): raise ValueError(f"TrainConfig.lr must be positive and finite, got {self.lr!r}")
-
-class NonFiniteLoss(FloatingPointError):
-    "Training produced a non-finite loss; `.step` and `.members` say where."
-    def __init__(self, step, members):
-        self.step, self.members = step, members
-        super().__init__(f"non-finite loss at step {step} for seed(s) {members}")
-
-# %% ../nbs/07_models.ipynb #a94e912f
-class Fused(nn.Module):
-    "Several stacked VAEs with the same networks as one stack of all their members: shared trunk, decoder tail and σ; per-model heads, latents and first decoder layers."
-    def __init__(self, models:Sequence[VAE]):
-        super().__init__()
-        cfgs = {(m.cfg.dim, m.cfg.hidden, m.cfg.depth) for m in models}
-        if len(cfgs) != 1: raise ValueError(f"models trained as one need the same networks (dim, hidden, depth); got {sorted(cfgs)}")
-        if models[0].cfg.depth == 0: raise ValueError("models without hidden layers (depth 0) are trained one at a time")
-        self.models, self.sizes = list(models), [len(m.seeds) for m in models]
-        self.trunk = fuse([m.trunk for m in models])
-        self.tail = fuse([m.decoder for m in models], start=1)
-        self.log_sigma = nn.Parameter(torch.cat([m.log_sigma for m in models]).detach().clone(), requires_grad=models[0].log_sigma.requires_grad)
-        self.own = nn.ModuleList(nn.ModuleList([m.head, m.group_head or nn.Identity(), m.decoder.layers[0]]) for m in models)  # trained in place
-
-    def elbo(self, x:torch.Tensor, # data (members, B, D)
-             noise:list, # one `MemberStreams` per model
-            ) -> torch.Tensor: # per-point one-sample ELBO (members, B)
-        "The one-sample ELBO of every member, the shared layers run once."
-        a, kls = [], []
-        for m, h, g in zip(self.models, self.trunk(x).split(self.sizes), noise):
-            q, graw = m.heads(h)
-            a.append(m.decoder.layers[0](m.latent.embed(draw(q, generator=g), graw)))
-            kls.append(kl_divergence(q, m.prior(q.mean)))
-        return gaussian_log_lik(x, self.tail(self.models[0].decoder.act(torch.cat(a))), self.log_sigma) - torch.cat(kls)
-
-    @torch.no_grad()
-    def write_back(self):
-        "Copy the trained shared weights into the models."
-        unfuse(self.trunk, [m.trunk for m in self.models]); unfuse(self.tail, [m.decoder for m in self.models], start=1)
-        for m, ls in zip(self.models, self.log_sigma.split(self.sizes)): m.log_sigma.copy_(ls)
-
-# %% ../nbs/07_models.ipynb #c8231556
-class FlatAdam:
-    "Adam — torch's single-tensor update, term for term — on all parameters as one flat vector: a handful of elementwise ops per step for every member of every model, and the same arithmetic for every element. The gradient and the denominator go into buffers kept from step to step: two fewer allocations of the whole vector per step (3.5 MB each for Table 1's 40 members), the same arithmetic."
-    def __init__(self, params, # parameters; those that require grad become views of one flat vector
-                 lr:float=1e-3, betas:tuple=(0.9, 0.999), eps:float=1e-8):
-        self.params = [p for p in params if p.requires_grad]
-        self.flat = torch.cat([p.detach().flatten() for p in self.params])
-        for p, v in zip(self.params, self.flat.split([p.numel() for p in self.params])): p.data = v.view_as(p)
-        self.m, self.v = torch.zeros_like(self.flat), torch.zeros_like(self.flat)
-        self.g, self.denom = torch.empty_like(self.flat), torch.empty_like(self.flat)
-        self.lr, (self.b1, self.b2), self.eps, self.t = lr, betas, eps, 0
-
-    def zero_grad(self, set_to_none:bool=True):
-        for p in self.params: p.grad = None
-
-    def release(self):
-        "Give every parameter its own memory again (a view into the flat vector has another alignment, which some matrix kernels notice)."
-        for p in self.params: p.data = p.data.clone()
-
-    def state_dict(self) -> dict: return dict(flat=self.flat.clone(), m=self.m.clone(), v=self.v.clone(), t=self.t)
-
-    @torch.no_grad()
-    def load_state_dict(self, state:dict): # continue from `state_dict()`: the parameters (views of the flat vector) and the moments
-        if state['flat'].shape != self.flat.shape: raise ValueError(f"the saved optimiser holds {state['flat'].numel()} numbers, this one {self.flat.numel()}")
-        self.flat.copy_(state['flat']); self.m.copy_(state['m']); self.v.copy_(state['v']); self.t = state['t']
-
-    @torch.no_grad()
-    def step(self):
-        g = torch.cat([(p.grad if p.grad is not None else torch.zeros_like(p)).flatten() for p in self.params], out=self.g)
-        self.t += 1
-        self.m.lerp_(g, 1 - self.b1)
-        self.v.mul_(self.b2).addcmul_(g, g, value=1 - self.b2)
-        denom = torch.sqrt(self.v, out=self.denom).div_(math.sqrt(1 - self.b2 ** self.t)).add_(self.eps)
-        self.flat.addcdiv_(self.m, denom, value=-self.lr / (1 - self.b1 ** self.t))
-
-def _train_one(model, data, cfg, progress, desc, checkpoint=None): # depth-0 models (a linear decoder): the plain loop, same streams
-    return _train_loop([model], model, lambda x, noise: model.elbo(x, generator=noise[0]), data, cfg, progress, desc, checkpoint)
-
-def _train_loop(models, params, elbo_fn, data, cfg, progress, desc, checkpoint=None):
-    opt = FlatAdam(params.parameters(), lr=cfg.lr)
-    seeds = [s for m in models for s in m.seeds]
-    uniq = list(dict.fromkeys(seeds))  # each seed's data stream is drawn once, whichever models hold that seed
-    device = models[0].log_sigma.device
-    pick = torch.tensor([uniq.index(s) for s in seeds], device=device)
-    data_streams, noise = member_streams(uniq, 'data'), [member_streams(m.seeds, 'train') for m in models]
-    n = len(seeds)
-    alive, failed_at = torch.ones(n, dtype=torch.bool, device=device), {}
-    curve, acc, start = [], 0., 0
-    state = lambda step: dict(step=step, opt=opt.state_dict(), data=data_streams.state_dict(), noise=[s.state_dict() for s in noise],
-                              alive=alive.clone(), failed_at=dict(failed_at), curve=list(curve), acc=acc)
-    saved = checkpoint.load() if checkpoint is not None else None
-    if saved is not None:  # resume: the parameters, Adam's moments, every stream and the curve so far, as they were at that step
-        opt.load_state_dict(saved['opt']); data_streams.load_state_dict(saved['data'])
-        for s, st in zip(noise, saved['noise']): s.load_state_dict(st)
-        start, alive, failed_at, curve, acc = saved['step'], saved['alive'], dict(saved['failed_at']), list(saved['curve']), saved['acc']
-    for step in tqdm(range(start, cfg.steps), desc=desc, disable=not progress, leave=False, initial=start, total=cfg.steps):
-        x = data.sample((len(uniq), cfg.batch), data_streams)[0].to(device)[pick]
-        elbo = elbo_fn(x, noise).mean(1)
-        ok = torch.isfinite(elbo)
-        if not (ok | ~alive).all():
-            for i in torch.nonzero(alive & ~ok).flatten().tolist(): failed_at[i] = step
-            alive &= ok
-            if not alive.any(): break
-        elbo = torch.where(alive, elbo, torch.zeros_like(elbo))
-        opt.zero_grad(set_to_none=True); (-elbo.sum()).backward()
-        if not alive.all():  # a stopped member's masked loss still sends 0·∞ = NaN into its own gradients: zero them, so that its weights
-            for p in opt.params:  # stay finite and its forward pass (a Beta refuses non-finite parameters) cannot stop the others
-                if p.grad is not None: p.grad.nan_to_num_(0., 0., 0.)
-        opt.step()
-        acc = acc + elbo.detach()
-        if (step + 1) % cfg.log_every == 0: curve.append(acc / cfg.log_every); acc = 0.
-        if checkpoint is not None and checkpoint.due(step + 1): checkpoint.save(state(step + 1))
-    if checkpoint is not None and start < cfg.steps: checkpoint.save(state(cfg.steps))  # trained (or stopped): a resume goes straight on
-    opt.release()
-    curve = torch.stack(curve) if curve else torch.empty(0, n)
-    out, i0 = [], 0
-    for m in models:
-        idx = range(i0, i0 + len(m.seeds)); i0 += len(m.seeds)
-        out.append((curve[:, idx.start:idx.stop], {m.seeds[i - idx.start]: failed_at[i] for i in idx if i in failed_at}))
-    return out
-
-def _twin(model:VAE) -> VAE:
-    "A two-member copy of a one-member model (both members the same): with one member torch takes other kernels for the products with a width-1 factor (matrix-vector), whose round-off differs from a stack's, so a lone seed trains beside its twin to match a stack bit for bit."
-    t = copy.deepcopy(model)
-    with torch.no_grad():
-        for p in t.parameters(): p.data = torch.cat([p.data, p.data])
-    for mod in t.modules():
-        if isinstance(mod, StackedMLP): mod.n_members = 2
-    t.seeds = model.seeds * 2
-    return t
-
-def train(models:VAE|Sequence[VAE], # one stacked model, or several with the same networks (trained as one)
-          data, # the training distribution: anything with .sample(shape, generator) -> (x, ...), `generator` one stream per member
-          cfg:TrainConfig=TrainConfig(),
-          progress:bool=True, desc:str='train',
-          checkpoint=None, # where the training state is kept as it trains (`experiment.Checkpoint`: load(), due(step), save(state)); None: nowhere
-         ) -> tuple|list: # per model: (learning curve (steps // log_every, S): mean training ELBO, {seed: step} of failed members)
-    "Train the models in place, each member from its own streams; one model gives one (curve, failed) pair, a list gives a list."
-    single = isinstance(models, VAE)
-    ms = [models] if single else list(models)
-    if not ms: raise ValueError("no models to train")
-    if ms[0].cfg.depth == 0:
-        if not single: raise ValueError("models without hidden layers (depth 0) are trained one at a time")
-        out = _train_one(ms[0], data, cfg, progress, desc, checkpoint)
-    else:
-        run = [_twin(m) if len(m.seeds) == 1 else m for m in ms]
-        fused = Fused(run)
-        out = _train_loop(run, fused, fused.elbo, data, cfg, progress, desc, checkpoint)
-        fused.write_back()
-        for i, (m, r) in enumerate(zip(ms, run)):
-            if r is m: continue
-            with torch.no_grad():
-                for p, pr in zip(m.parameters(), r.parameters()): p.copy_(pr[:1])
-            out[i] = (out[i][0][:, :1], out[i][1])  # the twin's curve dropped; both fail at the same step if one does
-    if single:
-        curve, failed = out[0]
-        if failed and len(failed) == len(ms[0].seeds): raise NonFiniteLoss(max(failed.values()), list(failed))
-        return curve, failed
-    return out

@@ -10,7 +10,7 @@ from torch import nn
 from torch.distributions import Distribution, constraints, kl_divergence, register_kl
 import power_spherical
 from .distributions import LatentFamily, SafeBeta
-from .streams import MemberStreams, randn, rand, for_members
+from .streams import MemberStreams, rand, for_members, uniform_sphere
 
 # %% auto #0
 __all__ = ['KAPPA_MIN', 'log_sphere_area', 'HypersphericalUniform', 'vmf_resultant', 'wood_log_ratio', 'vmf3_inverse_cdf',
@@ -22,9 +22,6 @@ def log_sphere_area(m:int, # ambient dimension
     "log |S^{m−1}|, the (m−1)-volume of the unit sphere of R^m."
     return math.log(2) + m / 2 * math.log(math.pi) - math.lgamma(m / 2)
 
-def _unit(shape, generator, dtype, device): # uniform points of the unit sphere of R^shape[-1], drawn where the generator lives
-    return nn.functional.normalize(randn(shape, generator, dtype, device), dim=-1)
-
 class HypersphericalUniform(Distribution):
     "The uniform distribution on S^{m−1} ⊂ R^m with a batch shape; `rsample` takes a generator."
     arg_constraints, has_rsample = {}, True
@@ -35,7 +32,7 @@ class HypersphericalUniform(Distribution):
         super().__init__(torch.Size(batch_shape), torch.Size([self.m]), validate_args=False)
 
     def rsample(self, sample_shape=torch.Size(), generator:torch.Generator|None=None):
-        return _unit(self._extended_shape(sample_shape), generator, self.dtype, self.device)
+        return uniform_sphere(self._extended_shape(sample_shape), generator, self.dtype, self.device)
     def sample(self, sample_shape=torch.Size(), generator:torch.Generator|None=None):
         with torch.no_grad(): return self.rsample(sample_shape, generator)
     def log_prob(self, value): return torch.full(value.shape[:-1], -log_sphere_area(self.m), dtype=value.dtype, device=value.device)
@@ -163,7 +160,7 @@ class VonMisesFisher(_Spherical):
         k = self.scale.double().expand(*shape[:-1], 1)
         if self.m == 3: w, r = vmf3_inverse_cdf(rand(k.shape, generator, k.dtype, k.device), k)  # exact; its pathwise gradient is unbiased
         else: w, r = _wood_h(_wood_eps(k.detach(), c, generator), k, c)  # differentiable in κ at the accepted ε; correction term left out
-        v = _unit((*shape[:-1], c), generator, self.loc.dtype, self.loc.device)
+        v = uniform_sphere((*shape[:-1], c), generator, self.loc.dtype, self.loc.device)
         return _from_pole(self.loc, w.to(self.loc.dtype), r.to(self.loc.dtype), v)
 
 def _on_same_sphere(q, p):
@@ -191,7 +188,7 @@ class PowerSpherical(_Spherical):
     def rsample(self, sample_shape=torch.Size(), generator:torch.Generator|None=None):
         shape, beta = self._extended_shape(sample_shape), self.ps.base_dist.marginal_t.base_dist  # the package's Beta(α, β) for (1 + t)/2
         y = SafeBeta(beta.concentration0, beta.concentration1, validate_args=False).rsample(sample_shape, generator).unsqueeze(-1)  # 1 − y ~ Beta(α, β)
-        v = _unit((*shape[:-1], self.m - 1), generator, self.loc.dtype, self.loc.device)
+        v = uniform_sphere((*shape[:-1], self.m - 1), generator, self.loc.dtype, self.loc.device)
         return _from_pole(self.loc, (1 - 2 * y).to(self.loc.dtype), (2 * (y * (1 - y)).sqrt()).to(self.loc.dtype), v)
 
 @register_kl(PowerSpherical, HypersphericalUniform)

@@ -9,7 +9,7 @@ import torch
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['MemberStreams', 'rand', 'randn', 'for_members', 'standard_gamma']
+__all__ = ['MemberStreams', 'rand', 'randn', 'uniform_sphere', 'for_members', 'standard_gamma']
 
 # %% ../nbs/00a_streams.ipynb #a0f0ea36
 _TORCH = dict(uniform=torch.rand, normal=torch.randn) # torch's draw for each kind of number
@@ -58,6 +58,12 @@ def randn(shape:tuple, # the shape of the draw; with member streams, (S, ...)
           dtype=torch.float32, device=None) -> torch.Tensor:
     "Standard normal numbers from `generator`: torch's generator, or one stream per member."
     return _numbers('normal', shape, generator, dtype, device)
+
+def uniform_sphere(shape:tuple, # the shape of the draw: points of the unit sphere of R^shape[-1]
+                   generator:torch.Generator|MemberStreams|None=None,
+                   dtype=torch.float32, device=None) -> torch.Tensor:
+    "Uniform points of the unit sphere of R^shape[-1]: normalised standard normal numbers from `generator`."
+    return torch.nn.functional.normalize(randn(shape, generator, dtype, device), dim=-1)
 
 def for_members(fn, # fn(*member_args, generator) → tensor: one member's draw
                 generator:torch.Generator|MemberStreams|None, # with member streams, fn runs once per member with its generator

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07a_sweep.ipynb #ed6cc1bd
 from __future__ import annotations
-import importlib, os, signal, sys, threading, warnings
+import functools, importlib, os, signal, sys, threading, warnings
 from pathlib import Path
 
 # %% auto #0
@@ -20,13 +20,20 @@ def _interrupt(signum, frame): # SIGUSR1 from the main process: stop the task no
 def _quiet_unraisable(u): # a stop that lands in a destructor (a progress bar's) is not worth a traceback
     if not isinstance(u.exc_value, KeyboardInterrupt): sys.__unraisablehook__(u)
 
-def _start_worker(module:str): # a worker imports the task's module while it starts
+def _start_worker(module:str, threads:int): # a worker sets its torch threads and imports the task's module while it starts
     for s in (signal.SIGINT, signal.SIGTERM): signal.signal(s, signal.SIG_IGN)  # a terminal's Ctrl-C reaches every process of the group: the main process stops the workers (SIGUSR1)
     signal.signal(signal.SIGUSR1, _interrupt)
     sys.unraisablehook = _quiet_unraisable
     from manifold_vae.cli import warning_line  # a warning is one short line in the workers too, as the command line prints it
     warnings.showwarning = lambda msg, *a, **k: print(warning_line(msg), file=sys.stderr)
+    import torch
+    torch.set_num_threads(threads)  # a worker is an entry point: threads are set here, never inside the library
     importlib.import_module(module)
+
+def _with_threads(threads:int, fn, *args): # a job on a cluster node is an entry point: it sets its torch threads
+    import torch
+    torch.set_num_threads(threads)
+    return fn(*args)
 
 def _run(fn, *args): # a task in a worker, stoppable by SIGUSR1
     if _WORKER['stop']: raise KeyboardInterrupt
@@ -37,9 +44,10 @@ def _run(fn, *args): # a task in a worker, stoppable by SIGUSR1
 class LocalExecutor:
     "On this machine: one task in this process (`workers=1`: every missing run in one fused stack), or the groups dealt into `workers` tasks that run in worker processes side by side."
     name = 'local'
-    def __init__(self, workers:int=1): # processes; each task is one fused stack
+    def __init__(self, workers:int=1, # processes; each task is one fused stack
+                 threads:int=1): # torch threads of each worker process
         if not (isinstance(workers, int) and workers >= 1): raise ValueError(f"workers must be a positive integer, got {workers!r}")
-        self.workers = workers
+        self.workers, self.threads = workers, threads
 
     def split(self, todo:dict, # {group: [seeds]}
               cost:dict|None=None, # {group: relative cost of one of its seeds} (default 1 each): only how the work is dealt depends on it
@@ -65,7 +73,7 @@ class LocalExecutor:
         try:
             try:
                 pool = ProcessPoolExecutor(min(self.workers, len(tasks)), mp_context=mp.get_context('spawn'),
-                                           initializer=_start_worker, initargs=(fn.__module__,))
+                                           initializer=_start_worker, initargs=(fn.__module__, self.threads))
                 futures = [pool.submit(_run, fn, *t) for t in tasks]  # spawns the workers
             finally:
                 for s, h in saved.items(): signal.signal(s, h)
@@ -98,13 +106,13 @@ class SubmititExecutor:
         params = dict(timeout_min=timeout_min, cpus_per_task=cpus_per_task, mem_gb=mem_gb)
         if partition: params['slurm_partition'] = partition
         self.executor.update_parameters(**params)
-        self.cluster = self.executor.cluster
+        self.cluster, self.threads = self.executor.cluster, cpus_per_task
 
     def split(self, todo:dict, cost:dict|None=None) -> list: return [{k: v} for k, v in todo.items()]  # one job per group: nothing to balance
 
     def map(self, fn, tasks:list) -> list:
         if not tasks: return []
-        jobs = self.executor.map_array(fn, *zip(*tasks))
+        jobs = self.executor.map_array(functools.partial(_with_threads, self.threads, fn), *zip(*tasks))
         return [j.result() for j in jobs]
 
     def __repr__(self): return f"SubmititExecutor(cluster={self.cluster!r}, folder={str(self.folder)!r})"

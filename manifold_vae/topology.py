@@ -9,32 +9,34 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 import torch
-from .models import Row, VAE, ModelConfig, TrainConfig, evaluate
+from .models import LatentSpec, VAE, ModelConfig, evaluate
+from .training import TrainConfig
 from .layers import member_streams
 from .streams import rand
 from .data import load_points, check_points, SUITE, ManifoldToy, ceiling
-from .experiment import write_json_atomic, code_hash, latent_codes, cache_key, train_resumable, forget_trained, set_aside
+from .experiment import latent_codes, train_resumable, forget_trained
+from .store import write_json_atomic, code_hash, cache_key, set_aside
 from .sweep import LocalExecutor
 from .selection import compare, error_rates
 from .homology import persistent_homology
 from .topology_report import report, markdown, plot_codes, suite_markdown, restart_scores
 
 # %% auto #0
-__all__ = ['CANDIDATES', 'DEFAULT_CANDIDATES', 'FAMILY_SETS', 'topology', 'candidates', 'TopologyConfig', 'quick_topology_config',
-           'split', 'Points', 'data_key', 'candidate_key', 'standardiser', 'fit_candidates', 'fit_or_load',
-           'run_topology', 'run_suite', 'compare_families']
+__all__ = ['CANDIDATES', 'DEFAULT_CANDIDATES', 'FAMILY_SETS', 'topology_of', 'candidates', 'TopologyConfig',
+           'quick_topology_config', 'split', 'Points', 'data_key', 'candidate_key', 'standardisation', 'fit_candidates',
+           'fit_or_load', 'run_topology', 'run_suite', 'compare_families']
 
 # %% ../nbs/10_topology.ipynb #c139ee88
-CANDIDATES = {'R1': Row('normal', 1), 'R2': Row('normal', 2), 'R3': Row('normal', 3),
-              'interval': Row('beta', 1, 'interval'),
-              'circle': Row('beta', 1, 'circle', group=True), 'sphere': Row('beta', 2, 'sphere', group=True),
-              'torus': Row('beta', 2, 'torus', group=True), 'so3': Row('beta', 3, 'so3', group=True),
+CANDIDATES = {'R1': LatentSpec('normal', 1), 'R2': LatentSpec('normal', 2), 'R3': LatentSpec('normal', 3),
+              'interval': LatentSpec('beta', 1, 'interval'),
+              'circle': LatentSpec('beta', 1, 'circle', group=True), 'sphere': LatentSpec('beta', 2, 'sphere', group=True),
+              'torus': LatentSpec('beta', 2, 'torus', group=True), 'so3': LatentSpec('beta', 3, 'so3', group=True),
               # the field's spherical families (chapter `spherical`): the same topologies by another posterior; opt-in
-              'circle-vmf': Row('vmf', 1, 'circle'), 'circle-ps': Row('power_spherical', 1, 'circle'),
-              'sphere-vmf': Row('vmf', 2, 'sphere'), 'sphere-ps': Row('power_spherical', 2, 'sphere')}
+              'circle-vmf': LatentSpec('vmf', 1, 'circle'), 'circle-ps': LatentSpec('power_spherical', 1, 'circle'),
+              'sphere-vmf': LatentSpec('vmf', 2, 'sphere'), 'sphere-ps': LatentSpec('power_spherical', 2, 'sphere')}
 DEFAULT_CANDIDATES = ('R1', 'R2', 'R3', 'interval', 'circle', 'sphere', 'torus', 'so3')
 
-def topology(name:str) -> str:
+def topology_of(name:str) -> str:
     "The topology a candidate stands for: its manifold's name, or R1, R2, R3."
     r = CANDIDATES[name]
     return r.manifold or f'R{r.d}'
@@ -53,12 +55,8 @@ def candidates(names:str|list|None=None, # comma-separated names, a list, or Non
 class TopologyConfig:
     candidates:tuple = DEFAULT_CANDIDATES # names, see `candidates`
     seeds:int = 5 # restarts per candidate, stacked; each candidate is the restart with the best validation score
-    steps:int = 3000 # training steps per candidate
-    batch:int = 64 # points per step and seed
-    lr:float = 1e-3 # Adam
-    hidden:int = 64 # width of encoder and decoder layers
-    depth:int = 3 # hidden layers of encoder and decoder (the lever study below weighs 2 against 3)
-    sigma_init:float = 0.5 # initial likelihood std (the data are standardised)
+    train:TrainConfig = TrainConfig(steps=3000, log_every=150) # per candidate: Adam 1e-3 on batches of 64 points per seed; 20 points per learning curve
+    model:ModelConfig = ModelConfig(hidden=64, depth=3, sigma_init=0.5) # the networks (their data width is the data's; σ starts at 0.5 as the data are standardised; the lever study below weighs depth 2 against 3)
     k_iwae:int = 1000 # importance samples per held-out point
     test_fraction:float = 0.5 # share of the points held out (half: heavy-tailed per-point differences need many points)
     valid_share:float = 0.5 # share of the held-out points used to choose restarts and the best (the rest judge it)
@@ -71,7 +69,7 @@ class TopologyConfig:
 
 def quick_topology_config(**kw) -> TopologyConfig:
     "A tiny budget that exercises every code path in seconds (its verdicts mean nothing)."
-    return dataclasses.replace(TopologyConfig(seeds=2, steps=150, k_iwae=50), **kw)
+    return dataclasses.replace(TopologyConfig(seeds=2, train=TrainConfig(steps=150, log_every=7), k_iwae=50), **kw)
 
 # %% ../nbs/10_topology.ipynb #a339b1f5
 def split(x:np.ndarray, # points (N, D)
@@ -98,7 +96,7 @@ def candidate_key(name:str, x:np.ndarray, cfg:TopologyConfig) -> str:
     spec = dict(name=name, row=asdict(CANDIDATES[name]), data=data_key(x), cfg=c, code=code_hash())
     return cache_key(spec)
 
-def standardiser(x_train:np.ndarray) -> tuple: # (mean, std, log-Jacobian Σ log s), computed in float64
+def standardisation(x_train:np.ndarray) -> tuple: # (mean, std, log-Jacobian Σ log s), computed in float64
     m, s = x_train.mean(0, dtype=np.float64), x_train.std(0, dtype=np.float64)
     if (s == 0).any(): raise ValueError(f"constant column(s) {np.nonzero(s == 0)[0][:10].tolist()} in the training split (they vary only among the held-out points); drop them")
     return m, s, float(np.log(s).sum())
@@ -112,17 +110,16 @@ def fit_candidates(names:list, # keys of CANDIDATES
                    progress:bool=True,
                   ) -> list: # the run records, in the order of `names`
     "Train the candidates' seeds on the training split as one fused stack (resumable: `experiment.train_resumable`); ELBO and IWAE per held-out point, in the data's units; write each record."
-    torch.set_num_threads(cfg.threads)
     tr, va, te = split(x, cfg)
     te = np.concatenate([va, te])  # the held-out points: validation first, then test
-    m, s, log_jac = standardiser(x[tr])
+    m, s, log_jac = standardisation(x[tr])
     z = lambda a: torch.tensor((a - m) / s, dtype=torch.float32, device=cfg.device)
     seeds = list(range(cfg.seeds))
-    mc = ModelConfig(dim=x.shape[1], hidden=cfg.hidden, depth=cfg.depth, sigma_init=cfg.sigma_init)
+    mc = dataclasses.replace(cfg.model, dim=x.shape[1])
     models = [VAE(CANDIDATES[n], seeds, mc).to(cfg.device) for n in names]
     ids = [[name, seeds, candidate_key(name, x, cfg)] for name in names]
     t0 = time.perf_counter()
-    fits = train_resumable(models, ids, Points(z(x[tr])), TrainConfig(steps=cfg.steps, batch=cfg.batch, lr=cfg.lr, log_every=max(1, cfg.steps // 20)),
+    fits = train_resumable(models, ids, Points(z(x[tr])), cfg.train,
                            out, progress, ', '.join(names))
     train_s = (time.perf_counter() - t0) / len(names)  # the fused stack's time in this invocation, shared equally
     records = []
@@ -131,7 +128,7 @@ def fit_candidates(names:list, # keys of CANDIDATES
         ev = evaluate(model, z(x[te]), k=cfg.k_iwae, generator=member_streams(seeds, 'eval'))
         ok = [i for i, sd in enumerate(seeds) if sd not in failed]
         per = lambda t: [[round(v - log_jac, 5) for v in t[i].tolist()] if i in ok else None for i in range(len(seeds))]
-        rec = dict(name=name, d=CANDIDATES[name].d, topology=topology(name), n_valid=len(va), key=candidate_key(name, x, cfg), seeds=seeds, failed={str(k): v for k, v in failed.items()},
+        rec = dict(name=name, d=CANDIDATES[name].d, topology=topology_of(name), n_valid=len(va), key=candidate_key(name, x, cfg), seeds=seeds, failed={str(k): v for k, v in failed.items()},
                    train_seconds=train_s, eval_seconds=time.perf_counter() - t0, trained_with=list(names),
                    iwae_points=per(ev['iwae_points']), elbo_points=per(ev['elbo_points']),
                    codes=latent_codes(model, z(x[te][:400]))[1][0].tolist())  # posterior-mean codes z = g·f(E[u]) of the first seed
@@ -157,8 +154,8 @@ def fit_or_load(names:list, # keys of CANDIDATES
     recs = {n: _load_record(p, p.stem.split('__')[-1]) if p.exists() else None for n, p in paths.items()}
     todo = {n: list(range(cfg.seeds)) for n, r in recs.items() if r is None}
     if todo:
-        if progress: print(f"fitting {', '.join(todo)} ({cfg.seeds} seeds, {cfg.steps} steps)", file=sys.stderr)
-        ex = executor or LocalExecutor(cfg.workers)
+        if progress: print(f"fitting {', '.join(todo)} ({cfg.seeds} seeds, {cfg.train.steps} steps)", file=sys.stderr)
+        ex = executor or LocalExecutor(cfg.workers, cfg.threads)
         ex.map(_fit_task, [(t, x, cfg, out, progress) for t in ex.split(todo)])
         for n in todo:  # the folder is what the tasks share
             recs[n] = _load_record(paths[n], paths[n].stem.split('__')[-1]) if paths[n].exists() else None
@@ -196,9 +193,8 @@ def run_topology(x:np.ndarray, # points (N, D)
                  executor=None, # where missing candidates train (chapter `sweep`); None: all in this process, fused
                 ) -> dict: # the topology.json content
     "Fit, score and select; write the report files into `out`."
-    torch.set_num_threads(cfg.threads)
     x = check_points(x)
-    standardiser(x[split(x, cfg)[0]])  # refuses a column constant on the training split before any work
+    standardisation(x[split(x, cfg)[0]])  # refuses a column constant on the training split before any work
     out = Path(out); (out / 'runs').mkdir(parents=True, exist_ok=True)
     records = fit_or_load(list(cfg.candidates), x, cfg, out, progress, executor)
     tr, va, te = split(x, cfg)

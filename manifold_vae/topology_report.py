@@ -138,7 +138,7 @@ def suite_markdown(res:dict, # suite.json's content
                   '| data set | ' + ' | '.join(names) + ' |', '| --- ' * (len(names) + 1) + '|']
         for k, v in gaps.items():
             lines.append(f"| {k} | " + ' | '.join('—' if v['gaps'].get(c) is None else f"{v['gaps'][c]:+.2f}" for c in names) + ' |')
-    lines += ['', f"{cfg.seeds} restarts, {cfg.steps} steps per candidate, IWAE K={cfg.k_iwae}. Replays: the rule on 100 copies of the data set's "
+    lines += ['', f"{cfg.seeds} restarts, {cfg.train.steps} steps per candidate, IWAE K={cfg.k_iwae}. Replays: the rule on 100 copies of the data set's "
               f"records with resampled points and restarts (chapter `selection`). Fit seconds: training and evaluation of the data set's candidates as "
               f"recorded by the run that fitted them; the suite took {sum(v['fit_seconds'] for v in R.values()) / 60:.1f} min of fitting (summed over workers)."]
     return '\n'.join(lines)

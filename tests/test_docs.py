@@ -82,7 +82,7 @@ PROSE_JS = """art => {
   return out;
 }"""
 
-TABLE_PAGES = ['index', '08a_bench', '08c_table1', '09_table1', '09c_topology_report', '10_topology', '11_cli'] # pages that show results tables
+TABLE_PAGES = ['index', '08f_bench', '08e_table1', '08d_report', '09_table1', '09c_topology_report', '10_topology', '11_cli'] # pages that show results tables
 
 @pytest.mark.parametrize('name', PAGES)
 def test_every_page_typesets_its_maths_and_tables(site, browser, name):

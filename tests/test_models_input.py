@@ -1,6 +1,7 @@
 "The model API's guard rails: bad input refused with a ValueError naming the argument, as a user importing the package meets it."
 import pytest, torch
-from manifold_vae.models import VAE, ModelConfig, TrainConfig, train, evaluate, evaluation_memory
+from manifold_vae.models import VAE, ModelConfig, evaluate, evaluation_memory
+from manifold_vae.training import TrainConfig, train
 from manifold_vae.data import CircleMap
 
 

@@ -5,7 +5,8 @@ import torch
 from manifold_vae import manifolds
 from manifold_vae.geometry import log_volume_element
 from manifold_vae.manifolds import Manifold, Glue, register
-from manifold_vae.models import Row, VAE, ModelConfig, TrainConfig, Latent, train, evaluate
+from manifold_vae.models import LatentSpec, VAE, ModelConfig, Latent, evaluate
+from manifold_vae.training import TrainConfig, train
 from manifold_vae.data import ManifoldToy
 
 class Torus3(Manifold):
@@ -34,9 +35,9 @@ def test_a_manifold_defined_in_one_file_goes_through_the_pipeline(torus3):
     assert M.distance(M.sample((20,))).abs().max() < 1e-5  # samples lie on M (float32 round-off)
     lat = Latent('beta', 'torus3')
     assert (lat.d, lat.n_z) == (3, 6) and lat.prior((4, 3)).sample().shape == (4, 3)
-    model = VAE(Row('beta', 3, 'torus3'), [0, 1], ModelConfig(dim=12, hidden=16))
+    model = VAE(LatentSpec('beta', 3, 'torus3'), [0, 1], ModelConfig(dim=12, hidden=16))
     data = ManifoldToy('torus3', 0.05, 12)
-    curve, failed = train(model, data, TrainConfig(steps=30, batch=16, log_every=10), progress=False)
+    curve, failed = train(model, data, TrainConfig(steps=30, batch=32, log_every=10), progress=False)
     x, _ = data.sample((40,), torch.Generator().manual_seed(1))
     ev = evaluate(model, x, k=8)
     assert not failed and torch.isfinite(ev['iwae']).all() and torch.isfinite(ev['elbo']).all()

@@ -48,7 +48,8 @@ def test_generator_reproducible(dist):
 
 @pytest.mark.parametrize('row', ['S-VAE (vMF)', 'Power Spherical'])
 def test_rows_train_and_evaluate(row):
-    from manifold_vae.models import VAE, train, evaluate, TrainConfig, ROWS, PAPER_ROWS
+    from manifold_vae.models import VAE, evaluate, ROWS, PAPER_ROWS
+    from manifold_vae.training import train, TrainConfig
     from manifold_vae.data import CircleMap, circle_dataset
     assert row in ROWS and row not in PAPER_ROWS
     m = VAE(row, [0, 1])

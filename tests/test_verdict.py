@@ -2,7 +2,8 @@
 Student's t, Holm's correction across the table's comparisons, and a caption that says so."""
 import dataclasses, math
 from manifold_vae.experiment import quick_config
-from manifold_vae.table1 import paired_verdict, t_pvalue, holm, summarize, markdown_table, matches_t_table
+from manifold_vae.stats import paired_verdict, t_pvalue, holm, summarize, matches_t_table
+from manifold_vae.report import markdown_table
 
 def test_identical_inputs_are_not_significant():
     v = paired_verdict([1., 2., 3.], [1., 2., 3.])

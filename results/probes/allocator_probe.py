@@ -15,7 +15,8 @@ if sys.argv[1] == 'tuned':
     assert all(mallopt(p, v) == 1 for p, v in ((-3, 32 << 20), (-1, 1 << 30), (-2, 64 << 20)))  # M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD
 sys.path.insert(0, __file__.rsplit('/', 1)[0])
 from fusion_probe import mk, data  # the fusion probe's models (5 seeds) and data
-from manifold_vae.models import ROWS, train, TrainConfig, evaluate
+from manifold_vae.models import ROWS, evaluate
+from manifold_vae.training import train, TrainConfig
 from manifold_vae.layers import member_streams
 x, m = data.sample((200,), torch.Generator().manual_seed(0))[0], mk('VAE R1')
 ev = []

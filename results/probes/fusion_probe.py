@@ -2,7 +2,8 @@
 # ms per training step (best of 3 runs of 100 steps): all rows fused; 8 copies of the R1 row fused; each row alone and fused beside 7 R1 rows.
 import torch, time, sys
 torch.set_num_threads(1)
-from manifold_vae.models import VAE, TrainConfig, train, ROWS
+from manifold_vae.models import VAE, ROWS
+from manifold_vae.training import TrainConfig, train
 from manifold_vae.embedding import WAE, WAEConfig
 from manifold_vae import manifolds
 from manifold_vae.data import CircleMap

@@ -5,7 +5,7 @@ import torch
 from torch.profiler import profile, ProfilerActivity
 from manifold_vae.bench import bench_model
 from manifold_vae.experiment import ExperimentConfig
-from manifold_vae.models import Fused, _train_loop, TrainConfig
+from manifold_vae.training import Fused, _train_loop, TrainConfig
 from manifold_vae.data import CircleMap
 
 torch.set_num_threads(1)

@@ -4,7 +4,8 @@ import os, sys, time
 import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fusion_probe import data, mk  # the same rows, seeds and data as the fusion probe (it sets one torch thread)
-from manifold_vae.models import TrainConfig, Fused, _train_loop, ROWS
+from manifold_vae.models import ROWS
+from manifold_vae.training import TrainConfig, Fused, _train_loop
 def timed(compile_nets, steps=200):
     ms = [mk(r) for r in ROWS]
     f = Fused(ms)

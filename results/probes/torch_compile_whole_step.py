@@ -4,7 +4,7 @@ import torch, time, sys
 torch.set_num_threads(1)
 from manifold_vae.bench import bench_model
 from manifold_vae.experiment import ExperimentConfig
-from manifold_vae.models import Fused, _train_loop, TrainConfig
+from manifold_vae.training import Fused, _train_loop, TrainConfig
 from manifold_vae.data import CircleMap
 cfg, seeds = ExperimentConfig(), list(range(5))
 data = CircleMap(cfg.model.dim, map_seed=cfg.map_seed)
