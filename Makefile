@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ARGS ?=
 
-.PHONY: install sync test test-nbs test-lib table1 bench docs readme clean
+.PHONY: install sync lint test test-nbs test-lib table1 bench docs readme clean
 
 # Create the virtual environment if it is missing and install the package (editable) with its dev extras.
 # Re-runs only when settings.ini or setup.py change.
@@ -27,13 +27,17 @@ sync: $(STAMP)
 	  git status --porcelain; exit 1; fi; \
 	echo "notebooks and library are in sync"
 
+# ruff on what we write (the notebooks, tests, docs scripts; pyproject.toml): lines of at most 120 characters, no ';' statements, pyflakes.
+lint: $(STAMP)
+	$(BIN)/ruff check
+
 test-nbs: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing
 
 test-lib: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q -n 2 tests/  # two workers: the machine has two cores
 
-test: sync test-nbs test-lib
+test: sync lint test-nbs test-lib
 
 # The toy experiment and Table 1 (full default budget). Extra options: make table1 ARGS="--seeds 3"
 table1: $(STAMP)

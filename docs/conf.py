@@ -3,7 +3,8 @@
 from configparser import ConfigParser
 from pathlib import Path
 
-_ini = ConfigParser(delimiters=['=']); _ini.read(Path(__file__).resolve().parent.parent / 'settings.ini', encoding='utf-8')
+_ini = ConfigParser(delimiters=['='])
+_ini.read(Path(__file__).resolve().parent.parent / 'settings.ini', encoding='utf-8')
 _cfg = _ini['DEFAULT']
 
 project = _cfg['title']
@@ -17,7 +18,8 @@ nb_execution_mode = 'off'                      # show the notebooks' stored outp
 nb_merge_streams = True
 myst_enable_extensions = ['dollarmath', 'amsmath']
 myst_dmath_double_inline = True
-# show_doc's docstrings and docments are stored as text/markdown outputs, which myst-nb parses by default with an isolated
+# show_doc's docstrings and docments are stored as text/markdown outputs, which myst-nb parses by default with an
+# isolated
 # CommonMark parser (nb_render_markdown_format = 'commonmark'): no dollarmath, so their `$...$` reached the page raw.
 # 'myst' parses them with the settings above, as the markdown cells are.
 nb_render_markdown_format = 'myst'

@@ -1,7 +1,8 @@
 """Generate README.md from nbs/index.ipynb (nbdev_readme needs Quarto, which cannot be installed here).
 
-Markdown cells are copied, code cells become ```python blocks, `#|` directive lines and `#| hide` / `#| echo: false` cells are dropped,
-and the notebook's front matter (title and `>` subtitle) is kept as written. `tests/test_readme.py` checks the result.
+Markdown cells are copied, code cells become ```python blocks, `#|` directive lines and `#| hide` / `#| echo: false`
+cells are dropped, and the notebook's front matter (title and `>` subtitle) is kept as written. `tests/test_readme.py`
+checks the result.
 """
 import json, pathlib
 
@@ -15,7 +16,8 @@ def render(nb_path=ROOT/'nbs'/'index.ipynb') -> str:
         if cell['cell_type'] == 'markdown': parts.append(src.strip())
         elif cell['cell_type'] == 'code':
             lines = src.splitlines()
-            if any(l.replace(' ', '').startswith(('#|hide', '#|echo:false')) for l in lines): continue  # hidden, or shown by its output only
+            if any(l.replace(' ', '').startswith(('#|hide', '#|echo:false')) for l in lines):
+                continue  # hidden, or shown by its output only
             code = '\n'.join(l for l in lines if not l.startswith('#|')).strip()
             if code: parts.append(f"```python\n{code}\n```")
     note = "<!-- generated from nbs/index.ipynb by `make readme` (docs/readme.py); edit the notebook, not this file -->"

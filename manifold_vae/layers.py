@@ -14,7 +14,8 @@ from .streams import MemberStreams
 __all__ = ['SALTS', 'SEED_LIMIT', 'member_generators', 'member_streams', 'StackedLinear', 'StackedMLP', 'fuse', 'unfuse']
 
 # %% ../nbs/04_layers.ipynb #6acb855b
-SALTS = dict(wae_encoder=1, wae_decoder=2, trunk=3, head=4, wae_data=5, group_head=6, decoder=7, train=8, eval=11, data=12)
+SALTS = dict(
+    wae_encoder=1, wae_decoder=2, trunk=3, head=4, wae_data=5, group_head=6, decoder=7, train=8, eval=11, data=12)
 "Every independent use of a seed, named in one table: which random stream initialises or feeds what."
 
 SEED_LIMIT = 10_007 # seeds below it never share a stream across salts: torch's seed is 10,007·salt + seed
@@ -25,13 +26,18 @@ def member_generators(seeds:Sequence[int], # one seed per stacked member
     "One `torch.Generator` per member, so that member `s` does not depend on which other members are stacked with it."
     salt = SALTS[salt] if isinstance(salt, str) else salt
     bad = [s for s in seeds if not 0 <= int(s) < SEED_LIMIT]
-    if bad: raise ValueError(f"seeds must lie in 0..{SEED_LIMIT - 1} (seed + 10,007·salt would collide with another salt's stream); got {bad}")
+    if bad:
+        raise ValueError(
+            f"seeds must lie in 0..{SEED_LIMIT - 1} (seed + 10,007·salt would collide with another salt's stream); got "
+            f"{bad}")
     return [torch.Generator().manual_seed(10_007 * salt + int(s)) for s in seeds]
 
+# %% ../nbs/04_layers.ipynb #0f831faf
 def member_streams(seeds:Sequence[int], # one seed per stacked member
                    salt:int|str, # a key of `SALTS`
                   ) -> MemberStreams:
-    "One random stream per member (chapter `streams`): what a stack draws its training data, noise and evaluation samples from."
+    """One random stream per member (chapter `streams`): what a stack draws its training data, noise and evaluation
+    samples from."""
     return MemberStreams(member_generators(seeds, salt))
 
 # %% ../nbs/04_layers.ipynb #f6c40482
@@ -41,15 +47,18 @@ class StackedLinear(nn.Module):
                  d_in:int, d_out:int):
         super().__init__()
         bound = 1 / math.sqrt(d_in)
-        self.weight = nn.Parameter(torch.stack([torch.empty(d_in, d_out).uniform_(-bound, bound, generator=g) for g in generators]))
-        self.bias = nn.Parameter(torch.stack([torch.empty(1, d_out).uniform_(-bound, bound, generator=g) for g in generators]))
+        self.weight = nn.Parameter(
+            torch.stack([torch.empty(d_in, d_out).uniform_(-bound, bound, generator=g) for g in generators]))
+        self.bias = nn.Parameter(
+            torch.stack([torch.empty(1, d_out).uniform_(-bound, bound, generator=g) for g in generators]))
 
     def forward(self, x): return torch.baddbmm(self.bias, x, self.weight)
 
     @classmethod
     def of(cls, weight:torch.Tensor, bias:torch.Tensor) -> StackedLinear: # (S, d_in, d_out) and (S, 1, d_out)
         "A stacked layer holding (copies of) the given weights."
-        self = cls.__new__(cls); nn.Module.__init__(self)
+        self = cls.__new__(cls)
+        nn.Module.__init__(self)
         self.weight, self.bias = nn.Parameter(weight.detach().clone()), nn.Parameter(bias.detach().clone())
         return self
 
@@ -71,8 +80,9 @@ class StackedMLP(nn.Module):
             if i < len(self.layers) - 1 or self.final_act: x = self.act(x)
         return x
 
-    def member(self, s:int): # index of the member
-        "Member `s` as a plain function of a batch of any shape (..., d_in) → (..., d_out), e.g. for `geometry.jacobian`."
+    def member(self, s:int):  # index of the member
+        """Member `s` as a plain function of a batch of any shape (..., d_in) → (..., d_out), e.g. for
+        `geometry.jacobian`."""
         def f(x):
             for i, layer in enumerate(self.layers):
                 x = x @ layer.weight[s] + layer.bias[s, 0]
@@ -86,13 +96,16 @@ def fuse(mlps:Sequence[StackedMLP], # stacks whose layers `start:` have the same
         ) -> StackedMLP:
     "One stack whose members are the members of `mlps`, in order (copies of their layers `start:`)."
     first = mlps[0]
-    out = StackedMLP.__new__(StackedMLP); nn.Module.__init__(out)
-    out.layers = nn.ModuleList(StackedLinear.of(torch.cat([m.layers[i].weight for m in mlps]), torch.cat([m.layers[i].bias for m in mlps]))
-                               for i in range(start, len(first.layers)))
+    out = StackedMLP.__new__(StackedMLP)
+    nn.Module.__init__(out)
+    out.layers = nn.ModuleList(
+        StackedLinear.of(torch.cat([m.layers[i].weight for m in mlps]), torch.cat([m.layers[i].bias for m in mlps]))
+        for i in range(start, len(first.layers)))
     out.act, out.final_act = first.act, first.final_act
     out.n_members, out.sizes = sum(m.n_members for m in mlps), first.sizes[start:]
     return out
 
+# %% ../nbs/04_layers.ipynb #e53f2e26
 @torch.no_grad()
 def unfuse(fused:StackedMLP, # the output of `fuse`, trained
            mlps:Sequence[StackedMLP], # the stacks it was made from, same order
@@ -100,5 +113,7 @@ def unfuse(fused:StackedMLP, # the output of `fuse`, trained
           ):
     "Copy the fused stack's weights back into the stacks it was made from."
     for i, layer in enumerate(fused.layers):
-        for m, w, b in zip(mlps, layer.weight.split([m.n_members for m in mlps]), layer.bias.split([m.n_members for m in mlps])):
-            m.layers[start + i].weight.copy_(w); m.layers[start + i].bias.copy_(b)
+        for m, w, b in zip(
+            mlps, layer.weight.split([m.n_members for m in mlps]), layer.bias.split([m.n_members for m in mlps])):
+            m.layers[start + i].weight.copy_(w)
+            m.layers[start + i].bias.copy_(b)

@@ -16,12 +16,25 @@ def run(argv):
 
 TINY = ['--quick', '--steps', '10', '--noisy', 'none', '--workers', '1']  # one process, Table 1 alone: seconds
 
-@pytest.mark.parametrize('argv, arg', [
-    (['table1', '--seeds', '0'], '--seeds'), (['table1', '--seeds', '-1'], '--seeds'), (['table1', '--steps', '-5'], '--steps'),
-    (['table1', '--steps', '0'], '--steps'), (['table1', '--threads', '0'], '--threads'), (['table1', '--device', 'banana'], '--device'),
-    (['bench', '--bench-steps', '0'], '--bench-steps'), (['bench', '--bench-rounds', '0'], '--bench-rounds'), (['table1', '--seeds', 'two'], '--seeds'), (['table1', '--rows', 'VAE R3'], '--rows'),
-    (['table1', '--noisy', '0'], '--noisy'), (['table1', '--noisy', '0.05,x'], '--noisy'), (['table1', '--noisy', 'inf'], '--noisy')]
-    + ([(['table1', '--device', 'cuda'], '--device')] if not torch.cuda.is_available() else []))
+@pytest.mark.parametrize(
+    'argv, arg',
+    [
+        (['table1', '--seeds', '0'], '--seeds'),
+        (['table1', '--seeds', '-1'], '--seeds'),
+        (['table1', '--steps', '-5'], '--steps'),
+        (['table1', '--steps', '0'], '--steps'),
+        (['table1', '--threads', '0'], '--threads'),
+        (['table1', '--device', 'banana'], '--device'),
+        (['bench', '--bench-steps', '0'], '--bench-steps'),
+        (['bench', '--bench-rounds', '0'], '--bench-rounds'),
+        (['table1', '--seeds', 'two'], '--seeds'),
+        (['table1', '--rows', 'VAE R3'], '--rows'),
+        (['table1', '--noisy', '0'], '--noisy'),
+        (['table1', '--noisy', '0.05,x'], '--noisy'),
+        (['table1', '--noisy', 'inf'], '--noisy'),
+    ]
+    + ([(['table1', '--device', 'cuda'], '--device')] if not torch.cuda.is_available() else []),
+)
 def test_bad_values_refused_with_one_line(argv, arg, tmp_path):
     code, out, err = run(argv + ['--out', tmp_path / 'o'])
     assert code == 2 and len(err.strip().splitlines()) == 1 and f'argument {arg}:' in err, err
@@ -55,12 +68,15 @@ def test_rows_chosen_by_name_or_slug(tmp_path):
     assert res['config']['rows'] == ['VAE R1', 'ER projection']
     code, _, err = run(['table1', '--rows', 'er_projektion'])
     assert code == 2 and all(f"'{r}'" in err for r in ROWS)
-    code, _, err = run(['table1', *TINY, '--rows', 'vae_r1', '--out', tmp_path])  # fewer rows than the folder's table: refused
+    # fewer rows than the folder's table: refused
+    code, _, err = run(['table1', *TINY, '--rows', 'vae_r1', '--out', tmp_path])
     assert code == 2 and 'would leave out its rows' in err
 
 def test_row_whose_members_all_fail_is_reported_and_the_table_goes_on(tmp_path, monkeypatch):
     real = experiment.train
-    def train(models, *a, **k):  # the row's decoder returns inf: every member of that row turns non-finite at step 0, the others train on
+
+    # the row's decoder returns inf: every member of that row turns non-finite at step 0, the others train on
+    def train(models, *a, **k):
         for m in models:
             if m.row == ROWS['ER projection']:
                 with torch.no_grad(): m.decoder.layers[-1].bias.fill_(float('inf'))
@@ -69,9 +85,14 @@ def test_row_whose_members_all_fail_is_reported_and_the_table_goes_on(tmp_path, 
     argv = ['table1', *TINY, '--rows', 'vae_r1', 'er_projection', 'vae_r2', '--out', tmp_path]
     code, out, err = run(argv)
     assert code == 0, err
-    assert "| ER projection | — | — | — | — | — | 0: **failed** (non-finite loss in row 'ER projection': every seed by step 0) |" in out
+    assert (
+        "| ER projection | — | — | — | — | — | 0: **failed** (non-finite loss in row 'ER projection': every seed by "
+        "step 0) |"
+        in out
+    )
     assert '| VAE R2 | ' in out and '| VAE R1 | ' in out
-    monkeypatch.setattr(experiment, 'train', real)  # the failure is recorded: a rerun does not abort, and does not retry it
+    # the failure is recorded: a rerun does not abort, and does not retry it
+    monkeypatch.setattr(experiment, 'train', real)
     code, out, err = run(argv)
     assert code == 0, err
     assert json.loads((tmp_path / 'table1.json').read_text())['trained_this_invocation'] == []
@@ -79,14 +100,31 @@ def test_row_whose_members_all_fail_is_reported_and_the_table_goes_on(tmp_path, 
 def test_fresh_removes_tmp_and_earlier_files(tmp_path):
     code, _, err = run(['table1', *TINY, '--rows', 'vae_r1', '--out', tmp_path])
     assert code == 0, err
-    (tmp_path / 'runs' / 'tmpdead.tmp').write_text('{'); (tmp_path / 'runs' / 'er_projection__seed0.json.corrupt').write_text('')
+    (tmp_path / 'runs' / 'tmpdead.tmp').write_text('{')
+    (tmp_path / 'runs' / 'er_projection__seed0.json.corrupt').write_text('')
     code, _, err = run(['table1', *TINY, '--rows', 'vae_r1', '--out', tmp_path, '--fresh'])
     assert code == 0, err
     assert sorted(p.name for p in (tmp_path / 'runs').iterdir()) == ['vae_r1__seed0.json', 'vae_r1__seed1.json']
     assert json.loads((tmp_path / 'table1.json').read_text())['trained_this_invocation'] == [['VAE R1', [0, 1]]]
 
 def test_bench_quick(tmp_path):
-    code, out, err = run(['bench', '--quick', '--rows', 'vae_r1', '--bench-steps', '5', '--bench-rounds', '2', '--skip-table', '--skip-topology', '--skip-compiled', '--out', tmp_path])
+    code, out, err = run(
+        [
+            'bench',
+            '--quick',
+            '--rows',
+            'vae_r1',
+            '--bench-steps',
+            '5',
+            '--bench-rounds',
+            '2',
+            '--skip-table',
+            '--skip-topology',
+            '--skip-compiled',
+            '--out',
+            tmp_path,
+        ]
+    )
     assert code == 0, err
     text = (tmp_path / 'bench.md').read_text()
     assert '| VAE R1 |' in text and 'in each of 2 round(s)' in text

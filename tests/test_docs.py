@@ -1,5 +1,5 @@
-"""The docs site, built offline (docs/build.py) and opened in headless Chromium with every request to another host refused.
-Skipped where Debian's chromium is not installed (.ci/run installs it)."""
+"""The docs site, built offline (docs/build.py) and opened in headless Chromium with every request to another host
+refused. Skipped where Debian's chromium is not installed (.ci/run installs it)."""
 import functools, http.server, importlib.util, re, shutil, threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -13,7 +13,8 @@ PAGES = sorted(p.stem for p in (ROOT / 'nbs').glob('*.ipynb'))  # every notebook
 @pytest.fixture(scope='module')
 def site(tmp_path_factory):
     spec = importlib.util.spec_from_file_location('docs_build', ROOT / 'docs' / 'build.py')
-    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
     out = mod.build(tmp_path_factory.mktemp('site') / '_docs')
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *a): pass  # no line per request in the test output
@@ -27,8 +28,16 @@ def site(tmp_path_factory):
 def browser():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-                                                             '--disable-component-update', '--no-first-run'])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                '--no-sandbox',
+                '--disable-gpu',
+                '--disable-background-networking',
+                '--disable-component-update',
+                '--no-first-run',
+            ],
+        )
         yield b
         b.close()
 
@@ -70,7 +79,8 @@ def test_home_page_has_sidebar_in_tutorial_order(site, browser):
     pages = [l.split('.html')[0] for l in links if l and not l.startswith('#')]
     assert pages[:4] == ['00_geometry', '00a_streams', '01_kl', '02_manifolds'], pages
 
-# The article's visible text outside code (pre, code), typeset maths (mjx-container) and scripts, one string per text node.
+# The article's visible text outside code (pre, code), typeset maths (mjx-container) and scripts, one string per text
+# node.
 PROSE_JS = """art => {
   const skip = 'pre, code, mjx-container, script, style, .MathJax';
   const walk = document.createTreeWalker(art, NodeFilter.SHOW_TEXT), out = [];
@@ -82,27 +92,43 @@ PROSE_JS = """art => {
   return out;
 }"""
 
-TABLE_PAGES = ['index', '08f_bench', '08e_table1', '08d_report', '09_table1', '09c_topology_report', '10_topology', '11_cli'] # pages that show results tables
+# pages that show results tables
+TABLE_PAGES = [
+    'index',
+    '08f_bench',
+    '08e_table1',
+    '08d_report',
+    '09_table1',
+    '09c_topology_report',
+    '10_topology',
+    '11_cli',
+]
+
 
 @pytest.mark.parametrize('name', PAGES)
 def test_every_page_typesets_its_maths_and_tables(site, browser, name):
-    "Inline `$...$` maths (markdown cells, show_doc's docstrings and docments) is typeset: no `$` is left in the prose. Tables are HTML tables: no raw `| --- |` line, in the prose or in an output box."
+    """Inline `$...$` maths (markdown cells, show_doc's docstrings and docments) is typeset: no `$` is left in the
+    prose. Tables are HTML tables: no raw `| --- |` line, in the prose or in an output box."""
     page, _ = open_page(browser, f'{site}/{name}.html', wait_until='load')
-    page.evaluate('() => window.MathJax && MathJax.startup && MathJax.startup.promise')  # typesetting done, where there is maths
+    # typesetting done, where there is maths
+    page.evaluate('() => window.MathJax && MathJax.startup && MathJax.startup.promise')
     prose = ' '.join(page.eval_on_selector('article', PROSE_JS))
     prose = re.sub(r'\s+', ' ', prose)
-    assert len(prose) > 200, f'{name}: no article prose found: {prose!r}'  # the check below must not pass on an empty page
+    # the check below must not pass on an empty page
+    assert len(prose) > 200, (f'{name}: no article prose found: {prose!r}')
     # a `$` not followed by a digit is a maths delimiter that was not parsed (a currency amount such as $5 is allowed)
     left = [prose[max(m.start() - 40, 0):m.end() + 40] for m in re.finditer(r'\$(?!\d)', prose)]
     assert not left, f'{name}: {len(left)} raw $ left in the prose: {left}'
     raw = [l for l in page.inner_text('article').splitlines() if re.fullmatch(r'\s*\|(\s*:?-{3,}:?\s*\|)+\s*', l)]
     assert not raw, f'{name}: Markdown table rules left as text: {raw[:3]}'
-    if name in TABLE_PAGES: assert page.eval_on_selector_all('article table', 'els => els.length') > 0, f'{name}: no HTML table'
+    if name in TABLE_PAGES:
+        assert page.eval_on_selector_all('article table', 'els => els.length') > 0, f'{name}: no HTML table'
     page.context.close()
 
 @pytest.mark.parametrize('name', ['07_models', '03a_spherical'])
 def test_source_links_stay_on_the_site(site, name):
-    "show_doc's source links open the site's own rendered module at the definition's line, not a repository that may not exist."
+    """show_doc's source links open the site's own rendered module at the definition's line, not a repository that may
+    not exist."""
     import urllib.request
     html = urllib.request.urlopen(f'{site}/{name}.html').read().decode()
     links = set(re.findall(r'href="(_source/[\w.]+\.py\.html)(?:#(line-\d+))?"', html))

@@ -6,7 +6,8 @@ import manifold_vae
 PKG = Path(manifold_vae.__file__).parent
 MODULES = sorted(m.name for m in pkgutil.iter_modules(manifold_vae.__path__) if m.name not in ('__main__', '_modidx'))
 
-def test_sources_compile_without_warnings():  # compiled afresh: a cached .pyc would hide compile-time warnings from an import
+# compiled afresh: a cached .pyc would hide compile-time warnings from an import
+def test_sources_compile_without_warnings():
     for p in sorted(PKG.glob('*.py')):
         with warnings.catch_warnings():
             warnings.simplefilter('error')

@@ -1,12 +1,13 @@
-"""The library as a user imports it: bugs and guard rails of geometry, kl, distributions and embedding (issues 9 and 13), and the
-Beta posterior's corner checks. Fast (a few seconds)."""
+"""The library as a user imports it: bugs and guard rails of geometry, kl, distributions and embedding, and the Beta
+posterior's corner checks. Fast (a few seconds)."""
 import math
 import pytest
 import torch
 from torch.distributions import Beta, Independent, Uniform, kl_divergence
 from manifold_vae.geometry import midpoint_grid, log_volume_element, induced_log_prob, jacobian
 from manifold_vae.kl import Embedded, kl_on_manifold
-from manifold_vae.distributions import SafeBeta, beta_posterior, gaussian_posterior, Factorised, uniform_prior, draw, SD_MIN
+from manifold_vae.distributions import (SafeBeta, beta_posterior, gaussian_posterior, Factorised, uniform_prior, draw,
+                                        SD_MIN)
 from manifold_vae.embedding import train_wae, WAEConfig
 
 torch.set_num_threads(1)
@@ -52,7 +53,9 @@ def test_induced_log_prob_refuses_an_event_dimension():
     u = torch.rand(5, 1)
     with pytest.raises(ValueError, match='base_log_prob'):
         induced_log_prob(Beta(torch.tensor([2.]), torch.tensor([3.])).log_prob, circle, u)  # returns (5, 1)
-    assert induced_log_prob(Independent(Beta(torch.tensor([2.]), torch.tensor([3.])), 1).log_prob, circle, u).shape == (5,)
+    assert induced_log_prob(
+        Independent(Beta(torch.tensor([2.0]), torch.tensor([3.0])), 1).log_prob, circle, u
+    ).shape == (5,)
 
 
 def test_nan_derivative_is_named():
@@ -100,7 +103,8 @@ def test_posteriors_refuse_an_odd_width(posterior):
 
 
 def test_train_wae_refuses_a_batch_below_two():
-    with pytest.raises(ValueError, match='cfg.batch must be at least 2'): train_wae('circle', [0], WAEConfig(batch=1, steps=1), progress=False)
+    with pytest.raises(ValueError, match='cfg.batch must be at least 2'):
+        train_wae('circle', [0], WAEConfig(batch=1, steps=1), progress=False)
 
 
 # --- the Beta posterior in its corners ---
@@ -110,13 +114,16 @@ def test_samples_in_the_open_interval_and_finite_everywhere(dtype):
     concs = (1e-3, 1e-2, 1., 1e4, 1e6, 1e8)
     for a0 in concs:
         for b0 in concs:
-            a = torch.full((2000, 1), a0, dtype=dtype, requires_grad=True); b = torch.full((2000, 1), b0, dtype=dtype, requires_grad=True)
+            a = torch.full((2000, 1), a0, dtype=dtype, requires_grad=True)
+            b = torch.full((2000, 1), b0, dtype=dtype, requires_grad=True)
             q = Factorised(SafeBeta(a, b))
             u = draw(q, generator=torch.Generator().manual_seed(0))
             lp, kl = q.log_prob(u), kl_divergence(q, uniform_prior((2000, 1), dtype))
             (lp.sum() + torch.cos(6.283 * u).sum() + kl.sum()).backward()
             assert ((u > 0) & (u < 1)).all() and u.dtype == dtype, (a0, b0)
-            assert lp.isfinite().all() and kl.isfinite().all() and a.grad.isfinite().all() and b.grad.isfinite().all(), (a0, b0)
+            assert (
+                lp.isfinite().all() and kl.isfinite().all() and a.grad.isfinite().all() and b.grad.isfinite().all()
+            ), (a0, b0)
 
 
 def _iwae_excess(a0, b0, loglik, exact, dtype, K=1000, R=100):
@@ -144,7 +151,8 @@ def test_iwae_inside():
 @pytest.mark.parametrize('a0,b0', [(0.01, 1e4), (1e4, 0.01), (0.7, 1.5)])
 def test_pathwise_gradient_in_the_corners(a0, b0):
     n = 50_000
-    a = torch.full((n,), a0, requires_grad=True); b = torch.full((n,), b0, requires_grad=True)
+    a = torch.full((n,), a0, requires_grad=True)
+    b = torch.full((n,), b0, requires_grad=True)
     SafeBeta(a, b).rsample(generator=torch.Generator().manual_seed(1)).sum().backward()
     for g, want in ((a.grad.double(), b0 / (a0 + b0) ** 2), (b.grad.double(), -a0 / (a0 + b0) ** 2)):
         z = (g.mean().item() - want) / (g.std().item() / n ** 0.5)
@@ -163,9 +171,16 @@ def test_sharpness_cap_does_not_depend_on_location():
 
 def test_models_score_through_products_exactly():
     from manifold_vae.distributions import Product, family
-    qp = Product([Factorised(SafeBeta(torch.full((4, 1), 1e4), torch.full((4, 1), 0.01))), family('normal').posterior(torch.zeros(4, 2))])
+
+    qp = Product(
+        [
+            Factorised(SafeBeta(torch.full((4, 1), 1e4), torch.full((4, 1), 0.01))),
+            family('normal').posterior(torch.zeros(4, 2)),
+        ]
+    )
     u = qp.rsample(generator=torch.Generator().manual_seed(0))
     beta_u = qp._last[1][0]  # the Beta part's own sample, whose exact logit the Beta cached
     want = qp.parts[0].log_prob(beta_u) + qp.parts[1].log_prob(u[..., 1:])
     assert torch.equal(qp.log_prob(u), want)
-    assert not torch.equal(qp.log_prob(u.clone()), want)  # a copy is scored from its rounded value: u = 1 - 2**-24 stands for all above it
+    # a copy is scored from its rounded value: u = 1 - 2**-24 stands for all above it
+    assert not torch.equal(qp.log_prob(u.clone()), want)

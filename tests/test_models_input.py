@@ -1,4 +1,5 @@
-"The model API's guard rails: bad input refused with a ValueError naming the argument, as a user importing the package meets it."
+"""The model API's guard rails: bad input refused with a ValueError naming the argument, as a user importing the package
+meets it."""
 import pytest, torch
 from manifold_vae.models import VAE, ModelConfig, evaluate, evaluation_memory
 from manifold_vae.training import TrainConfig, train
@@ -10,7 +11,8 @@ def model(): return VAE('ER projection', [0, 1])
 
 
 def test_vae_unknown_row_lists_rows():
-    with pytest.raises(ValueError, match=r"unknown row 'ER projektion'.*'VAE R1'.*'Power Spherical'"): VAE('ER projektion', [0])
+    with pytest.raises(ValueError, match=r"unknown row 'ER projektion'.*'VAE R1'.*'Power Spherical'"):
+        VAE('ER projektion', [0])
 
 
 def test_vae_needs_seeds():
@@ -25,9 +27,16 @@ def test_evaluate_casts_float64_and_int(model):
     assert torch.isfinite(evaluate(model, torch.ones(2, 100, dtype=torch.int64), k=8)['iwae']).all()
 
 
-@pytest.mark.parametrize('kw, msg', [(dict(x=torch.zeros(0, 100)), 'x is empty'), (dict(chunk=0), 'chunk must be a positive integer'),
-                                     (dict(chunk=-3), 'chunk must be a positive integer'), (dict(k=0), 'k must be a positive integer'),
-                                     (dict(x=torch.zeros(2, 100, dtype=torch.complex64)), 'x must be a real tensor')])
+@pytest.mark.parametrize(
+    'kw, msg',
+    [
+        (dict(x=torch.zeros(0, 100)), 'x is empty'),
+        (dict(chunk=0), 'chunk must be a positive integer'),
+        (dict(chunk=-3), 'chunk must be a positive integer'),
+        (dict(k=0), 'k must be a positive integer'),
+        (dict(x=torch.zeros(2, 100, dtype=torch.complex64)), 'x must be a real tensor'),
+    ],
+)
 def test_evaluate_refuses(model, kw, msg):
     kw = dict(dict(x=torch.zeros(2, 100), k=8), **kw)
     with pytest.raises(ValueError, match=msg): evaluate(model, **kw)
@@ -42,7 +51,9 @@ def test_evaluate_memory_budget(model):
         evaluate(big, torch.zeros(2, 100_000), k=1000)
 
 
-@pytest.mark.parametrize('field, value', [('steps', 0), ('steps', -5), ('batch', 0), ('log_every', 0), ('lr', 0.), ('lr', float('nan'))])
+@pytest.mark.parametrize(
+    'field, value', [('steps', 0), ('steps', -5), ('batch', 0), ('log_every', 0), ('lr', 0.0), ('lr', float('nan'))]
+)
 def test_train_config_refuses(field, value):
     with pytest.raises(ValueError, match=f'TrainConfig.{field}'): TrainConfig(**{field: value})
 

@@ -1,4 +1,5 @@
-"A new manifold is one class in one file: the 3-torus T³ ⊂ R⁶, defined and registered here, goes through the whole pipeline untouched."
+"""A new manifold is one class in one file: the 3-torus T³ ⊂ R⁶, defined and registered here, goes through the whole
+pipeline untouched."""
 import math
 import pytest
 import torch
@@ -15,14 +16,19 @@ class Torus3(Manifold):
     gluing = (Glue('periodic', 0), Glue('periodic', 1), Glue('periodic', 2))
     def embed(self, u):
         a = 2 * math.pi * u
-        return torch.stack([a[..., 0].cos(), a[..., 0].sin(), a[..., 1].cos(), a[..., 1].sin(), a[..., 2].cos(), a[..., 2].sin()], -1)
+        return torch.stack(
+            [a[..., 0].cos(), a[..., 0].sin(), a[..., 1].cos(), a[..., 1].sin(), a[..., 2].cos(), a[..., 2].sin()], -1
+        )
     def sample(self, shape, generator=None, dtype=torch.float32):
         return self.embed(torch.rand((*shape, 3), generator=generator, dtype=dtype))
-    def distance(self, z): return torch.stack([z[..., 2 * i:2 * i + 2].norm(dim=-1) - 1 for i in range(3)], -1).norm(dim=-1)
+
+    def distance(self, z):
+        return torch.stack([z[..., 2 * i : 2 * i + 2].norm(dim=-1) - 1 for i in range(3)], -1).norm(dim=-1)
 
 @pytest.fixture
 def torus3():
-    register(Torus3)  # what `@register` above the class does; here undone after the test, so other tests see the built-ins only
+    # what `@register` above the class does; here undone after the test, so other tests see the built-ins only
+    register(Torus3)
     yield manifolds.get('torus3')
     manifolds._REGISTRY.pop('torus3')
 
@@ -31,7 +37,9 @@ def test_a_manifold_defined_in_one_file_goes_through_the_pipeline(torus3):
     assert 'torus3' in manifolds.names() and isinstance(M, Torus3)
     u = torch.rand(50, 3, dtype=torch.float64)
     # the exact map pushes the uniform prior to the uniform measure: √det G = the volume everywhere (float64 round-off)
-    assert torch.allclose(log_volume_element(M.embed, u), torch.full((50,), math.log(M.volume), dtype=torch.float64), atol=1e-9)
+    assert torch.allclose(
+        log_volume_element(M.embed, u), torch.full((50,), math.log(M.volume), dtype=torch.float64), atol=1e-9
+    )
     assert M.distance(M.sample((20,))).abs().max() < 1e-5  # samples lie on M (float32 round-off)
     lat = Latent('beta', 'torus3')
     assert (lat.d, lat.n_z) == (3, 6) and lat.prior((4, 3)).sample().shape == (4, 3)

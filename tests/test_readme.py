@@ -4,7 +4,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 def test_readme_matches_index_notebook():
     spec = importlib.util.spec_from_file_location('readme', ROOT/'docs'/'readme.py')
-    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
     assert (ROOT/'README.md').read_text(encoding='utf-8') == mod.render(), \
         "README.md and nbs/index.ipynb disagree: edit the notebook and run `make readme`"
 
@@ -22,4 +23,6 @@ def test_package_metadata_names_no_placeholder_address():
     import importlib.metadata
     md = importlib.metadata.metadata('manifold_vae')
     assert 'example.org' not in str(md.get('Author-email')) and 'example.org' not in str(md.get('Author'))
-    assert 'github.com/manifold-vae' not in str(md.get('Home-page')) and not any('github.com/manifold-vae' in u for u in md.get_all('Project-URL') or [])
+    assert 'github.com/manifold-vae' not in str(md.get('Home-page')) and not any(
+        'github.com/manifold-vae' in u for u in md.get_all('Project-URL') or []
+    )

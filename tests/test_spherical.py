@@ -1,4 +1,5 @@
-"Spherical families: bad input, no NaN in float32 over κ ∈ {1e-3, 1, 1e5}, reproducible samples, and the two Table 1 rows end to end."
+"""Spherical families: bad input, no NaN in float32 over κ ∈ {1e-3, 1, 1e5}, reproducible samples, and the two Table 1
+rows end to end."""
 import math
 import pytest
 import torch
@@ -18,7 +19,8 @@ def test_bad_input(dist):
     with pytest.raises(ValueError, match='positive'): dist(torch.tensor([1., 0.]), torch.tensor([-1.]))
     with pytest.raises(ValueError, match='ambient dimensions'): dist(torch.tensor([1.]), torch.tensor([1.]))
     with pytest.raises(ValueError, match=r'shape \(\.\.\., 1\)'): dist(torch.tensor([1., 0.]), torch.tensor(1.))
-    with pytest.raises(ValueError, match='different spheres'): kl_divergence(dist(torch.tensor([1., 0.]), torch.tensor([1.])), HypersphericalUniform(3))
+    with pytest.raises(ValueError, match='different spheres'):
+        kl_divergence(dist(torch.tensor([1.0, 0.0]), torch.tensor([1.0])), HypersphericalUniform(3))
 
 def test_vmf_dimension():
     with pytest.raises(ValueError, match='m = 4'): VonMisesFisher(torch.tensor([1., 0., 0., 0.]), torch.tensor([1.]))
@@ -56,4 +58,6 @@ def test_rows_train_and_evaluate(row):
     curve, failed = train(m, CircleMap(), TrainConfig(steps=10, log_every=5), progress=False)
     assert not failed and torch.isfinite(curve).all()
     ev = evaluate(m, circle_dataset(8, seed=1)[0], k=1000, generator=torch.Generator().manual_seed(0))
-    assert ev['iwae'].shape == (2,) and torch.isfinite(ev['iwae_points']).all() and (ev['iwae'] >= ev['elbo'] - 1e-3).all()
+    assert (
+        ev['iwae'].shape == (2,) and torch.isfinite(ev['iwae_points']).all() and (ev['iwae'] >= ev['elbo'] - 1e-3).all()
+    )

@@ -15,7 +15,8 @@ def test_nan_inputs_give_no_verdict():
 
 def test_two_sided_pvalues_match_printed_t_tables():
     assert matches_t_table()
-    assert abs(t_pvalue(2.776, 4) - 0.05) < 1e-4 and abs(t_pvalue(2.132, 4) - 0.10) < 1e-4  # 2.132 is the one-sided 5% value
+    # 2.132 is the one-sided 5% value
+    assert abs(t_pvalue(2.776, 4) - 0.05) < 1e-4 and abs(t_pvalue(2.132, 4) - 0.10) < 1e-4
     assert not matches_t_table(lambda t, df: math.erfc(abs(t) / 2**0.5))  # the check fails for a wrong distribution
 
 def test_one_sided_critical_value_is_not_enough():
@@ -27,16 +28,26 @@ def test_holm_by_hand():
     assert all(abs(a - b) < 1e-12 for a, b in zip(holm([0.01, 0.04, 0.03, 0.005]), [0.03, 0.06, 0.06, 0.02]))
 
 def test_table_verdicts_are_holm_adjusted_and_the_caption_says_so():
-    "Two manifold rows: one clearly better, one with p ≈ 0.03 alone; Holm over the 4 comparisons makes the second not significant."
+    """Two manifold rows: one clearly better, one with p ≈ 0.03 alone; Holm over the 4 comparisons makes the second not
+    significant."""
     rows = ('VAE R1', 'ER projection', 'ER learned f')
     cfg = dataclasses.replace(quick_config(), rows=rows)
     base = [0., 0., 0., 0., 0.]
     strong = [10. + x for x in (1., -1., 1., -1., 0.)]
     weak = [3.3 / 5**0.5 + x for x in (1., -1., 1., -1., 0.)]  # t = 3.3, 4 df: two-sided p ≈ 0.030
-    runs = [dict(row=r, seed=s, elbo=v[s], iwae=v[s], train_seconds=1.) for r, v in zip(rows, (base, strong, weak)) for s in range(5)]
+    runs = [
+        dict(row=r, seed=s, elbo=v[s], iwae=v[s], train_seconds=1.0)
+        for r, v in zip(rows, (base, strong, weak))
+        for s in range(5)
+    ]
     s = summarize(runs, cfg)
     w = s['ER learned f']['vs_vae_r1_elbo']
     assert 0.02 < w['p'] < 0.04 and w['m'] == 4 and w['p_holm'] > 0.05 and w['verdict'] == 'not significant'
     assert s['ER projection']['vs_vae_r1_elbo']['verdict'] == 'holds'
     md = markdown_table(s, cfg)
-    assert 'two-sided paired t-test' in md and 'Holm-adjusted' in md and "table's 4 comparisons" in md and 'one-sided' not in md
+    assert (
+        'two-sided paired t-test' in md
+        and 'Holm-adjusted' in md
+        and "table's 4 comparisons" in md
+        and 'one-sided' not in md
+    )
