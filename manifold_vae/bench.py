@@ -144,8 +144,6 @@ def throughput_lines(thr:dict, # the output of `bench_throughput`
              "| --- | --- | --- | --- | --- |"]
     lines += [
         f"| {row} | {steps * n / r['loop'][0]:.0f} | {steps / r['stacked'][0]:.0f} | {steps * n / r['stacked'][0]:.0f} "
-        f""
-        f""
         f"| {_fmt(r['speedup'])} |"
         for row, r in s['rows'].items()]
     at = lambda sec: sec / steps * train_steps
@@ -208,8 +206,6 @@ def limit_lines(thr:dict, # the output of `bench_throughput`
             f"{e['calls']} | {_ms(r['products'])} | "
             f"{_ms(r['seconds'])} | {_fmt(r['multiple'])} | {gf(e['flops'], r['products'][0])} | "
             f"{1e3 * e['flops'] / peak:.2f} "
-            f""
-            f""
             f"ms |")
     passes = {row: math.ceil(thr['n_test'] / w['eval'][row]['chunk']) for row in thr['rows']}
     ev, evp = (sum(passes[r] * s['eval_rows'][r][key][0] for r in thr['rows']) for key in ('seconds', 'products'))
@@ -257,8 +253,6 @@ def table_lines(res:dict, # what `table1.run_table1` returned for a run from scr
             f"(the measured {tr:.0f} s × the shared networks' share of a fused step), evaluation ≈ {f_ev:.0f} s "
             f"({SHARED_ROW}'s "
             f"{ev[SHARED_ROW]:.1f} s × {len(cfg.rows)} rows), the rest {rest:.0f} s: **≈ {f_tr + f_ev + rest:.0f} "
-            f""
-            f""
             f"s**."]
     if 0 < len(er) < len(cfg.rows):
         e_tr, e_ev, rr = tr * s['fused_er_share'][0], sum(ev[r] for r in er), ('row' if len(er) == 1 else 'rows')
@@ -271,8 +265,6 @@ def table_lines(res:dict, # what `table1.run_table1` returned for a run from scr
             + (
                 f"; the reference point for them ≈ "
                 f"{tr * s['shared_er_share'][0] + ev[SHARED_ROW] * len(er) + rest:.0f} "
-                f""
-                f""
                 f"s."
                 if shared_ok
                 else ".")]
@@ -337,7 +329,7 @@ def run_bench(
                 Path(table_out) / f'workers_{w}' if table_out else Path(tempfile.mkdtemp()),
                 fresh=True,
                 progress=False,
-                executor=LocalExecutor(w),
+                executor=LocalExecutor(w, cfg.threads),
                 noisy=())
             walls[w] = time.perf_counter() - t0
         w1 = 1 if 1 in res else workers[0]  # the parts of the time are read from a one-process run: one fused stack
@@ -358,7 +350,8 @@ def run_bench(
         )
         x, ds, lat = load_points('suite:circle-0.05', n=2000 if is_full_budget(cfg) else 300)
         t0 = time.perf_counter()
-        run_topology(x, Path(tempfile.mkdtemp()), tc, ds, lat, progress=False, executor=LocalExecutor(workers[0]))
+        ex = LocalExecutor(workers[0], cfg.threads)
+        run_topology(x, Path(tempfile.mkdtemp()), tc, ds, lat, progress=False, executor=ex)
         wall = raw['topology_wall'] = time.perf_counter() - t0
         lines += [
             "",

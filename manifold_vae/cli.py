@@ -182,8 +182,6 @@ def parser() -> argparse.ArgumentParser:
         metavar='SIGMAS',
         help=f"noise levels of the noisy tables under Table 1, against their exact likelihood (default "
              f"{','.join(map(str, NOISY))}; "
-        f""
-        f""
         f"none: only Table 1)")
     add_executor_args(t, workers=os.cpu_count() or 1)
     b.add_argument('--bench-steps', type=positive_int, default=300, help='steps timed per row and mode (default 300)')

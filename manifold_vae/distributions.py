@@ -225,8 +225,8 @@ class LatentFamily:
     def n_raw(self, d:int) -> int: return 2 * d # encoder outputs per point
     def posterior(self, raw:torch.Tensor) -> Factorised: raise NotImplementedError  # (..., n_raw) → event shape (d,)
 
-    def prior(self, shape: tuple, dtype=torch.float32, device=None) -> Factorised:
-        raise NotImplementedError  # batch + (d,)
+    def prior(self, shape:tuple, dtype=torch.float32, device=None) -> Factorised: # batch shape + (d,)
+        raise NotImplementedError
 
     def __repr__(self): return f"family({self.name!r})"
     def __init_subclass__(cls, **kw):

@@ -39,7 +39,7 @@ class ExperimentConfig:
     noise:float = 0.0 # σₙ of Gaussian noise on all points (0: the paper's toy; > 0: the noisy circle, exact log p(x))
     accept_bad_embeddings:bool = False # use learned maps that miss their quality targets (with a warning)
     device:str = 'cpu' # where to train (numbers do not depend on it up to round-off; not part of the cache keys)
-    threads:int = 1 # torch threads (1 by default: the machine is shared)
+    threads:int = 1 # torch threads of the command line and of each worker process (the library never sets them)
 
 # %% ../nbs/08_experiment.ipynb #743c47cc
 def quick_config(**kw) -> ExperimentConfig:
@@ -297,14 +297,13 @@ def table_data(cfg:ExperimentConfig, # the experiment
 def _records(row, seeds, model, curve, failed, ev, codes, x_test, theta_test, cfg, extra, ceiling=None):
     runs = []
     for i, s in enumerate(seeds):
-        # the likelihood's learned scale, per data dimension
         run = dict(
             row=row,
             seed=s,
             **extra,
             curve_steps=[(j + 1) * cfg.train.log_every for j in range(len(curve))],
             curve=curve[:, i].tolist(),
-            log_sigma=[round(v, 5) for v in model.log_sigma[i].flatten().tolist()],
+            log_sigma=[round(v, 5) for v in model.log_sigma[i].flatten().tolist()],  # the learned scale, per dimension
         )
         finite = bool(torch.isfinite(ev['elbo'][i]) and torch.isfinite(ev['iwae'][i]))
         if s in failed: run.update(failed=dict(step=failed[s], message=f"non-finite loss in row {row!r}, seed {s}, "

@@ -66,13 +66,9 @@ def read_topology(
     return SIGNATURES.get(tuple(b_z2))
 
 # %% ../nbs/09a_homology.ipynb #0ce12362
-# betti_z2, betti_z3 ((b1, b2) each), selected (or None), the five longest bars per field and dimension, seconds
-def persistent_homology(
-    x: np.ndarray,  # points (N, D)
-    landmarks: int = LANDMARKS,
-) -> (
-    dict
-):
+def persistent_homology(x:np.ndarray, # points (N, D)
+                        landmarks:int=LANDMARKS,
+                       ) -> dict: # Betti numbers (b1, b2) over Z2 and Z3, the topology (or None), longest bars, seconds
     "Betti numbers over Z2 and Z3 by the fixed rule, and the topology they name."
     t0, out = time.perf_counter(), {}
     for p in (2, 3):

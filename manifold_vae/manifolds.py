@@ -313,8 +313,8 @@ def mesh_volume(f, # the embedding, (..., d) → (..., n)
     corners = torch.stack(torch.meshgrid(*[torch.arange(k, dtype=torch.float64)] * d, indexing='ij'), -1).reshape(-1, d)
     total = 0.
     for perm in itertools.permutations(range(d)):
-        steps = torch.eye(d, dtype=torch.float64)[list(perm)].cumsum(
-            0)  # vertex j of the simplex: corner + sum of the first j unit steps
+        # vertex j of the simplex: corner + sum of the first j unit steps
+        steps = torch.eye(d, dtype=torch.float64)[list(perm)].cumsum(0)
         verts = torch.cat([corners[:, None], corners[:, None] + steps], 1) / k  # (cells, d+1, d)
         z = f(verts)
         E = (z[:, 1:] - z[:, :1]).mT  # (cells, n, d)

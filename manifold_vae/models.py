@@ -295,8 +295,8 @@ def iwae(self:VAE, x:torch.Tensor, # data (S, N, D) or (N, D)
     return torch.logsumexp(lw, 1) - math.log(k)
 
 # %% ../nbs/07_models.ipynb #f940afc5
-# elements per member: a multiple of every SIMD loop's width (2 × 16 float32 lanes), so that no element falls into a
-# scalar tail
+# elements per member: a multiple of the vector loops' width (32 float32 = two AVX-512 or four AVX2 vectors), so that
+# no member's element falls into a scalar tail
 ALIGN = 32
 
 def pad_points(x:torch.Tensor, # points (S, N, D)
@@ -310,9 +310,7 @@ def pad_points(x:torch.Tensor, # points (S, N, D)
     return x if not pad else torch.cat([x, x[:, -1:].expand(-1, pad, -1)], 1)
 
 # %% ../nbs/07_models.ipynb #b368a29b
-BYTES_PER_ELEMENT = (
-    12  # measured peak of one evaluation pass, per element of the (S, k, chunk, D) decoder output (float32)
-)
+BYTES_PER_ELEMENT = 12 # measured peak of one evaluation pass, per element of the (S, k, chunk, D) decoder output
 
 
 def evaluation_memory(model:VAE, k:int, chunk:int) -> int:

@@ -139,7 +139,7 @@ def summarize(runs:list, # run records (dicts with row, seed, elbo, iwae, train_
     for v, p in zip(comparisons, holm([v['p'] for v in comparisons])):
         v.update(p_holm=p, m=m, interval=simultaneous_interval(v['diffs'], alpha, max(m, 1)))
         # how many seeds would see the observed effect (80% power at α/m)
-        if (v['verdict'] == 'not significant' and len(v['diffs']) > 1):
+        if v['verdict'] == 'not significant' and len(v['diffs']) > 1:
             d = torch.tensor(v['diffs'], dtype=torch.float64)
             v['seeds_for_power'] = seeds_for_power(d.mean().item(), d.std().item(), alpha / max(m, 1))
         if not math.isnan(p): v['verdict'] = _verdict(v['mean_diff'], p, alpha)

@@ -42,7 +42,7 @@ def _run_table(cfg, out, fresh, progress, executor, wae_out=None, figures=True):
     done = load_runs(out, cfg)
     todo = {row: [s for s in seeds if (row, s) not in done] for row in cfg.rows}
     todo = {row: ss for row, ss in todo.items() if ss}
-    ex = executor or LocalExecutor()
+    ex = executor or LocalExecutor(1, cfg.threads)
     returned = [
         r
         for recs in ex.map(fit_runs, [(cfg, t, out, progress, wae_out) for t in ex.split(todo, ROW_COST)])
@@ -76,7 +76,7 @@ def run_table1(
     out: str | Path = 'results',  # output folder
     fresh: bool = False,  # start over: delete earlier result files first
     progress: bool = True,  # show tqdm bars
-    executor=None,  # where the missing runs train (chapter `sweep`); None: `LocalExecutor()`, all in this process
+    executor=None,  # where the missing runs train (chapter `sweep`); None: all in this process
     noisy: tuple = NOISY,  # σₙ of the noisy tables (each in out/noisy_σₙ); () for none
 ) -> dict:  # the table1.json content, plus 'markdown' (all tables)
     """Run (or resume) every row × seed, then the noisy tables, and write table1.json, table1.md and the figures;

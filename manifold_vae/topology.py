@@ -72,7 +72,7 @@ class TopologyConfig:
     alpha:float = 0.05 # family-wise error rate of the comparisons with the best (chapter `selection`)
     margin:float = 0.5 # nats per point within which two candidates are equivalent (chapter `selection`)
     workers:int = 1 # processes that fit candidates side by side (the numbers do not depend on it)
-    threads:int = 1 # torch threads per process
+    threads:int = 1 # torch threads of the command line and of each worker process (the library never sets them)
     device:str = 'cpu'
 
 # %% ../nbs/10_topology.ipynb #6692a764
@@ -96,7 +96,7 @@ class Points:
     def __init__(self, x:torch.Tensor): self.x = x
     def sample(self, shape:tuple, generator=None) -> tuple:
         # U[0, 1) · n, floored
-        idx = ((rand(shape, generator, torch.float64) * len(self.x)).long().clamp_(max=len(self.x) - 1))
+        idx = (rand(shape, generator, torch.float64) * len(self.x)).long().clamp_(max=len(self.x) - 1)
         return (self.x[idx.to(self.x.device)],)
 
 # %% ../nbs/10_topology.ipynb #e46aa4f8
@@ -151,7 +151,6 @@ def fit_candidates(names:list, # keys of CANDIDATES
         ev = evaluate(model, z(x[te]), k=cfg.k_iwae, generator=member_streams(seeds, 'eval'))
         ok = [i for i, sd in enumerate(seeds) if sd not in failed]
         per = lambda t: [[round(v - log_jac, 5) for v in t[i].tolist()] if i in ok else None for i in range(len(seeds))]
-        # posterior-mean codes z = g·f(E[u]) of the first seed
         rec = dict(
             name=name,
             d=CANDIDATES[name].d,
@@ -165,7 +164,7 @@ def fit_candidates(names:list, # keys of CANDIDATES
             trained_with=list(names),
             iwae_points=per(ev['iwae_points']),
             elbo_points=per(ev['elbo_points']),
-            codes=latent_codes(model, z(x[te][:400]))[1][0].tolist(),
+            codes=latent_codes(model, z(x[te][:400]))[1][0].tolist(),  # posterior-mean codes z = g·f(E[u]), first seed
         )
         write_json_atomic(_record_path(out, name, rec['key']), rec)
         forget_trained(ident, out)
@@ -246,7 +245,7 @@ def run_topology(x:np.ndarray, # points (N, D)
     res = report(
         records, cfg, ceil, dict(n_train=len(tr), n_valid=len(va), n_test=len(te), dim=x.shape[1]), dataset, ph)
     # a data set with a known answer: the rule's replayed error rates (chapter `selection`)
-    if (res['truth'] is not None):
+    if res['truth'] is not None:
         res['replays'] = error_rates(records, res['truth'], len(va))
     write_json_atomic(out / 'topology.json', res)
     (out / 'topology.md').write_text(markdown(res) + '\n')

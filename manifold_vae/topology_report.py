@@ -116,14 +116,8 @@ def markdown(res:dict) -> str:
                 else f"{v['diff']:.2f} (one restart: not compared)"
                 if v['se'] is None
                 else f"{v['diff']:.2f} "
-                f""
-                f""
                 f"({v['se']:.2f}, "
-                f""
-                f""
                 f"{v['t']:.1f}; "
-                f""
-                f""
                 f"{v['crit']:.2f})" + (' worse' if v['worse'] else ' equivalent' if v['equivalent'] else ''))
             + " | "
             + ', '.join(f"{s:.1f}" for s in c['test_per_restart'])
@@ -211,8 +205,6 @@ def suite_markdown(res:dict, # suite.json's content
             + f"{ok(v.get('combined'), v['truth'])} {v.get('combined') or 'undecided'} | "
             + (f"{rp['right']:.0%} / {rp['wrong']:.0%} / {rp['undecided']:.0%}" if rp else '—')
             + f" | {v['fit_seconds']:.0f} "
-            f""
-            f""
             f"|")
     right = lambda by: sum(v[by] == v['truth'] for v in R.values())
     wrong = lambda by: sum(v[by] not in (None, v['truth']) for v in R.values())

@@ -178,9 +178,9 @@ def _train_loop(models, params, elbo_fn, data, cfg, progress, desc, checkpoint=N
         elbo = torch.where(alive, elbo, torch.zeros_like(elbo))
         opt.zero_grad(set_to_none=True)
         (-elbo.sum()).backward()
-        # a stopped member's masked loss still sends 0·∞ = NaN into its own gradients: zero them, so that its weights
         if not alive.all():
-            # stay finite and its forward pass (a Beta refuses non-finite parameters) cannot stop the others
+            # a stopped member's masked loss still sends 0·∞ = NaN into its own gradients: zero them, so that its
+            # weights stay finite and its forward pass (a Beta refuses non-finite parameters) cannot stop the others
             for p in opt.params:
                 if p.grad is not None: p.grad.nan_to_num_(0., 0., 0.)
         opt.step()

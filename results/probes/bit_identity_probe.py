@@ -13,8 +13,9 @@ import time, math, subprocess, platform, sys, contextlib
 import torch
 torch.set_num_threads(1)
 import manifold_vae
-from manifold_vae import models, experiment, manifolds
-from manifold_vae.models import VAE, TrainConfig, train, evaluate, ROWS, FlatAdam
+from manifold_vae import models, training, experiment, manifolds
+from manifold_vae.models import VAE, evaluate, ROWS
+from manifold_vae.training import TrainConfig, train, FlatAdam
 from manifold_vae.embedding import WAE, WAEConfig
 from manifold_vae.data import CircleMap, circle_dataset
 from manifold_vae.layers import member_streams
@@ -31,7 +32,7 @@ def mk(row, seeds):
     return VAE(row, seeds, embedding=WAE(manifolds.get(r.manifold), seeds, WAEConfig()).decoder if r.learned else None)
 
 def fit(spec, steps=STEPS, batch=64):
-    "Train the models [(row, seeds), ...] as one (models.train); returns the models and their curves."
+    "Train the models [(row, seeds), ...] as one (training.train); returns the models and their curves."
     ms = [mk(r, s) for r, s in spec]
     out = train(ms, data, TrainConfig(steps=steps, batch=batch, log_every=max(1, steps // 10)), progress=False)
     return ms, [c for c, _ in out]
@@ -211,7 +212,7 @@ t = time.perf_counter()
 ref = {r: lib[r] for r in OPT_ROWS}
 rows = []
 for name, cls in variants.items():
-    with patched(models, 'FlatAdam', cls):
+    with patched(training, 'FlatAdam', cls):
         res = battery(OPT_ROWS)
     # the fused-run reference for "vs library" needs the library fused over the same 4 rows: compare alone runs only
     rows += battery_rows(res, name, ref)
@@ -224,7 +225,7 @@ P('**Speed**: the fused run of all 8 rows × 5 seeds (Table 1\'s 40 members), 50
 clock = time.thread_time
 def timed_round(cls, steps=50):
     cls.spent, cls.steps = 0., 0
-    with patched(models, 'FlatAdam', cls), patched(time, 'perf_counter', clock):
+    with patched(training, 'FlatAdam', cls), patched(time, 'perf_counter', clock):
         ms = [mk(r, [0, 1, 2, 3, 4]) for r in ROWS]
         t = clock(); train(ms, data, TrainConfig(steps=steps, log_every=steps), progress=False); dt = (clock() - t) / steps
     return dt * 1e3, cls.spent / cls.steps * 1e3
@@ -309,9 +310,9 @@ P('In the evaluate rows the first figure compares with seed 3 first in a two-mem
 P(f'_(evaluate sweep {time.perf_counter() - t:.0f} s)_\n')
 
 # ------------------------------------------------------------------------------------------------------------------ (iv) _twin
-P('## (iv) _twin disabled (`models._twin = identity`): a lone seed trains as a one-member stack\n')
+P('## (iv) _twin disabled (`training._twin = identity`): a lone seed trains as a one-member stack\n')
 t = time.perf_counter()
-with patched(models, '_twin', lambda m: m):
+with patched(training, '_twin', lambda m: m):
     res = {}
     for r in ROWS:
         alone = member(*fit([(r, [S0])]), 0)
