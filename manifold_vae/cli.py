@@ -17,12 +17,11 @@ from .experiment import (ExperimentConfig, quick_config, is_full_budget, check_o
 from .store import _slug, CHECKPOINT_SECONDS
 from .table1 import run_table1
 from .bench import run_bench
-from .sweep import EXECUTORS, make_executor
+from .sweep import EXECUTORS, make_executor, warning_line
 
 # %% auto #0
 __all__ = ['positive_int', 'device_arg', 'noise_levels', 'seconds', 'row_names', 'add_executor_args', 'executor_from_args',
-           'parser', 'config_from_args', 'default_out', 'warning_line', 'main', 'topology_parser', 'topology_command',
-           'topology_main']
+           'parser', 'config_from_args', 'default_out', 'main', 'topology_parser', 'topology_command', 'topology_main']
 
 # %% ../nbs/11_cli.ipynb #d05d347b
 def positive_int(s:str) -> int:
@@ -240,12 +239,6 @@ def _topology(argv:list) -> int:
     return topology_main(argv)
 
 def _on_sigterm(signum, frame): raise KeyboardInterrupt
-
-def warning_line(msg) -> str:
-    "A warning as one short line: its first line, without an attached dump of numbers (the run files keep them)."
-    text = str(msg).splitlines()[0] if str(msg).strip() else str(msg)
-    text = text.split(' (quality: {')[0]
-    return f"warning: {text if len(text) <= 200 else text[:197] + '...'}"
 
 # %% ../nbs/11_cli.ipynb #4eb9c76e
 def main(argv:list|None=None, # arguments (default: sys.argv[1:])

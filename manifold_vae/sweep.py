@@ -8,7 +8,14 @@ import contextlib, functools, importlib, os, signal, sys, threading, warnings
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['EXECUTORS', 'LocalExecutor', 'SubmititExecutor', 'make_executor']
+__all__ = ['EXECUTORS', 'warning_line', 'LocalExecutor', 'SubmititExecutor', 'make_executor']
+
+# %% ../nbs/07a_sweep.ipynb #dba1bb2e
+def warning_line(msg) -> str:
+    "A warning as one short line: its first line, without an attached dump of numbers (the run files keep them)."
+    text = str(msg).splitlines()[0] if str(msg).strip() else str(msg)
+    text = text.split(' (quality: {')[0]
+    return f"warning: {text if len(text) <= 200 else text[:197] + '...'}"
 
 # %% ../nbs/07a_sweep.ipynb #56b9841b
 _WORKER = dict(in_task=False, stop=False) # a worker process's state
@@ -27,8 +34,7 @@ def _start_worker(module:str, threads:int): # a worker sets its torch threads an
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     signal.signal(signal.SIGUSR1, _interrupt)
     sys.unraisablehook = _quiet_unraisable
-    from manifold_vae.cli import warning_line  # a warning is one short line in the workers too, as on the command line
-    warnings.showwarning = lambda msg, *a, **k: print(warning_line(msg), file=sys.stderr)
+    warnings.showwarning = lambda msg, *a, **k: print(warning_line(msg), file=sys.stderr)  # one short line, as the CLI
     import torch
     torch.set_num_threads(threads)  # a worker is an entry point: threads are set here, never inside the library
     importlib.import_module(module)
